@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Capture input: one or more pcap/pcapng files (or "-" for stdin, plain or
+ * gzip-compressed), merged by timestamp like mergecap, optionally filtered
+ * by a BPF expression evaluated per record (so frame numbers stay
+ * Wireshark's: every record is counted, filtered or not). */
+#ifndef SIPFLOW_CAPTURE_H
+#define SIPFLOW_CAPTURE_H
+
+#include "sipflow/anomaly.h"
+#include "sipflow/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Link types use the LINKTYPE_ numbering of capture files (tcpdump.org
+ * link-layer header types), never the platform's DLT_ values. */
+enum {
+    SF_LINKTYPE_NULL = 0,
+    SF_LINKTYPE_ETHERNET = 1,
+    SF_LINKTYPE_PPP = 9,
+    SF_LINKTYPE_RAW = 101,
+    SF_LINKTYPE_LOOP = 108,
+    SF_LINKTYPE_LINUX_SLL = 113,
+    SF_LINKTYPE_IPV4 = 228,
+    SF_LINKTYPE_IPV6 = 229,
+    SF_LINKTYPE_LINUX_SLL2 = 276,
+};
+
+/* One capture record. data is valid until the next sf_capture_next() call
+ * on the same capture (it may point into libpcap's buffer). */
+typedef struct sf_packet {
+    uint32_t file;        /* input index, 0-based */
+    uint64_t frame;       /* 1-based record number within that file */
+    sf_ts_t ts;
+    uint32_t linktype;    /* SF_LINKTYPE_* */
+    uint32_t caplen;      /* bytes in data */
+    uint32_t len;         /* original length on the wire */
+    const uint8_t *data;
+} sf_packet_t;
+
+typedef struct sf_capture_opts {
+    const char *bpf;             /* NULL: no filter */
+    sf_anomaly_sink_t anomalies; /* truncated files, bad records, ... */
+} sf_capture_opts_t;
+
+typedef struct sf_capture sf_capture_t;
+
+/* Opens every path ("-" = stdin, at most once). Returns NULL and writes a
+ * message to err when no input can be opened at all or the BPF expression
+ * does not compile. Inputs that fail to open while others succeed are
+ * reported as SF_ANOM_FILE_UNREADABLE and count in stats.files_failed. */
+sf_capture_t *sf_capture_open(const char *const *paths, size_t n_paths,
+                              const sf_capture_opts_t *opts, char *err, size_t errlen);
+
+/* Next record (in timestamp order across inputs; ties keep input order)
+ * that passes the filter. Returns 1 with *pkt filled, 0 at the end of all
+ * inputs. A truncated or corrupt input ends that input (anomaly reported,
+ * stats.partial set); the others go on. */
+int sf_capture_next(sf_capture_t *cap, sf_packet_t *pkt);
+
+typedef struct sf_capture_stats {
+    uint64_t records;      /* every record read, filtered or not */
+    uint64_t filtered_out; /* records the BPF filter rejected */
+    uint64_t bytes;        /* captured bytes of all records */
+    uint32_t files;        /* inputs opened */
+    uint32_t files_failed; /* inputs that could not be opened */
+    bool partial;          /* some input was truncated or corrupt */
+} sf_capture_stats_t;
+
+void sf_capture_get_stats(const sf_capture_t *cap, sf_capture_stats_t *st);
+
+/* Filter warnings found when the filter was compiled (e.g. "the filter
+ * drops IP fragments after the first"); NULL-terminated, owned by cap. */
+const char *const *sf_capture_filter_warnings(const sf_capture_t *cap);
+
+/* Name of input i as given to sf_capture_open. */
+const char *sf_capture_input_name(const sf_capture_t *cap, uint32_t i);
+
+void sf_capture_close(sf_capture_t *cap);
+
+/* Human name of a LINKTYPE value ("Ethernet", "Linux cooked v2", ...),
+ * or NULL when sipflow does not decode it. */
+const char *sf_linktype_name(uint32_t linktype);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
