@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* SIP start-line detection (RFC 3261 7.1, 25.1):
+ *   Request-Line = Method SP Request-URI SP SIP-Version CRLF
+ *   Status-Line  = SIP-Version SP Status-Code SP Reason-Phrase CRLF
+ * Used by the stream framer to find message boundaries, so it must answer
+ * "need more bytes" only while every byte seen so far can still begin a
+ * start line, and must give up after a bounded line length. */
+#include <string.h>
+
+#include "sipflow/sip_msg.h"
+
+#include "sip_chars.h"
+#include "start_line.h"
+
+#define T SF_CC_TOKEN
+#define D (SF_CC_TOKEN | SF_CC_DIGIT)
+#define W SF_CC_WSP
+#define U SF_CC_URI
+#define R SF_CC_REASON
+#define HI4 U | R, U | R, U | R, U | R
+#define HI16 HI4, HI4, HI4, HI4
+/* clang-format off */
+const uint8_t sf_sip_cc[256] = {
+    ['\t'] = W | R, [' '] = W | R,
+    ['!'] = T | U | R, ['"'] = U | R, ['#'] = U | R, ['$'] = U | R, ['%'] = T | U | R,
+    ['&'] = U | R, ['\''] = T | U | R, ['('] = U | R, [')'] = U | R, ['*'] = T | U | R,
+    ['+'] = T | U | R, [','] = U | R, ['-'] = T | U | R, ['.'] = T | U | R, ['/'] = U | R,
+    ['0'] = D | U | R, ['1'] = D | U | R, ['2'] = D | U | R, ['3'] = D | U | R,
+    ['4'] = D | U | R, ['5'] = D | U | R, ['6'] = D | U | R, ['7'] = D | U | R,
+    ['8'] = D | U | R, ['9'] = D | U | R,
+    [':'] = U | R, [';'] = U | R, ['<'] = U | R, ['='] = U | R, ['>'] = U | R, ['?'] = U | R,
+    ['@'] = U | R,
+    ['A'] = T | U | R, ['B'] = T | U | R, ['C'] = T | U | R, ['D'] = T | U | R,
+    ['E'] = T | U | R, ['F'] = T | U | R, ['G'] = T | U | R, ['H'] = T | U | R,
+    ['I'] = T | U | R, ['J'] = T | U | R, ['K'] = T | U | R, ['L'] = T | U | R,
+    ['M'] = T | U | R, ['N'] = T | U | R, ['O'] = T | U | R, ['P'] = T | U | R,
+    ['Q'] = T | U | R, ['R'] = T | U | R, ['S'] = T | U | R, ['T'] = T | U | R,
+    ['U'] = T | U | R, ['V'] = T | U | R, ['W'] = T | U | R, ['X'] = T | U | R,
+    ['Y'] = T | U | R, ['Z'] = T | U | R,
+    ['['] = U | R, ['\\'] = U | R, [']'] = U | R, ['^'] = U | R, ['_'] = T | U | R,
+    ['`'] = T | U | R,
+    ['a'] = T | U | R, ['b'] = T | U | R, ['c'] = T | U | R, ['d'] = T | U | R,
+    ['e'] = T | U | R, ['f'] = T | U | R, ['g'] = T | U | R, ['h'] = T | U | R,
+    ['i'] = T | U | R, ['j'] = T | U | R, ['k'] = T | U | R, ['l'] = T | U | R,
+    ['m'] = T | U | R, ['n'] = T | U | R, ['o'] = T | U | R, ['p'] = T | U | R,
+    ['q'] = T | U | R, ['r'] = T | U | R, ['s'] = T | U | R, ['t'] = T | U | R,
+    ['u'] = T | U | R, ['v'] = T | U | R, ['w'] = T | U | R, ['x'] = T | U | R,
+    ['y'] = T | U | R, ['z'] = T | U | R,
+    ['{'] = U | R, ['|'] = U | R, ['}'] = U | R, ['~'] = T | U | R,
+    /* UTF8-NONASCII / UTF8-CONT (RFC 3261 25.1): 0x80..0xff */
+    [0x80] = HI16, HI16, HI16, HI16, HI16, HI16, HI16, HI16,
+};
+/* clang-format on */
+#undef T
+#undef D
+#undef W
+#undef U
+#undef R
+#undef HI4
+#undef HI16
+
+/* Compares what is present of buf[0..len) with the upper-case literal
+ * (case-insensitively): 1 full match, -1 a matching prefix but buf too
+ * short, 0 mismatch. */
+static int prefix_icmp(const char *buf, uint32_t len, const char *lit, uint32_t n)
+{
+    uint32_t m = len < n ? len : n;
+    for (uint32_t i = 0; i < m; i++) {
+        char c = buf[i];
+        if (c >= 'a' && c <= 'z') c = (char)(c - 32);
+        if (c != lit[i]) return 0;
+    }
+    return m == n ? 1 : -1;
+}
+
+/* Line ending at buf[i]: CRLF or bare LF. Returns bytes of the ending, 0
+ * when something else is there, -1 when buf ends first. */
+static int line_end(const char *buf, uint32_t len, uint32_t i)
+{
+    if (i >= len) return -1;
+    if (buf[i] == '\n') return 1;
+    if (buf[i] != '\r') return 0;
+    if (i + 1 >= len) return -1;
+    return buf[i + 1] == '\n' ? 2 : 0;
+}
+
+static int32_t need_more(uint32_t seen)
+{
+    return seen >= SF_SIP_MAX_START_LINE ? 0 : -1;
+}
+
+static int32_t scan_status(const char *buf, uint32_t len, uint32_t lim, sf_start_line_t *out)
+{
+    /* buf begins with "SIP/2.0" (7 bytes, verified by the caller) */
+    uint32_t i = 7;
+    if (i >= lim) return need_more(lim);
+    if (buf[i] != ' ') return 0;
+    i++;
+    uint32_t code = i;
+    for (; i < code + 3; i++) {
+        if (i >= lim) return need_more(lim);
+        if (!sf_cc_is((unsigned char)buf[i], SF_CC_DIGIT)) return 0;
+    }
+    if (i >= lim) return need_more(lim);
+    if (buf[i] != ' ') return 0;
+    i++;
+    uint32_t reason = i;
+    while (i < lim && sf_cc_is((unsigned char)buf[i], SF_CC_REASON)) i++;
+    int e = line_end(buf, len, i);
+    if (e < 0 || (e == 0 && i >= lim)) return need_more(lim);
+    if (e == 0 || i + (uint32_t)e > SF_SIP_MAX_START_LINE) return 0;
+    out->is_request = false;
+    out->version = sf_mk_slice(buf, 7);
+    out->code = sf_mk_slice(buf + code, 3);
+    out->reason = sf_mk_slice(buf + reason, i - reason);
+    out->text_len = i;
+    return (int32_t)(i + (uint32_t)e);
+}
+
+int32_t sf_start_line_scan(const char *buf, uint32_t len, sf_start_line_t *out)
+{
+    if (!buf || len == 0) return -1;
+    uint32_t lim = len < SF_SIP_MAX_START_LINE ? len : SF_SIP_MAX_START_LINE;
+    memset(out, 0, sizeof *out);
+
+    /* Status line: the version comes first. "SIP" alone is also a valid
+     * method token, so only the '/' after it decides. */
+    int v = prefix_icmp(buf, lim, "SIP/2.0", 7);
+    if (v == 1) return scan_status(buf, len, lim, out);
+    if (v == -1 && lim > 3) return need_more(lim); /* "SIP/", "SIP/2" ... */
+
+    uint32_t i = 0;
+    while (i < lim && sf_cc_is((unsigned char)buf[i], SF_CC_TOKEN)) i++;
+    if (i >= lim) return need_more(lim);
+    if (i == 0 || buf[i] != ' ') return 0;
+    uint32_t mlen = i++;
+    uint32_t uri = i;
+    while (i < lim && sf_cc_is((unsigned char)buf[i], SF_CC_URI)) i++;
+    if (i >= lim) return need_more(lim);
+    if (i == uri || buf[i] != ' ') return 0;
+    uint32_t ulen = i - uri;
+    i++;
+    uint32_t ver = i;
+    v = prefix_icmp(buf + i, lim - i, "SIP/2.0", 7);
+    if (v == 0) return 0;
+    if (v < 0) return need_more(lim);
+    i += 7;
+    int e = line_end(buf, len, i);
+    if (e < 0) return need_more(lim);
+    if (e == 0 || i + (uint32_t)e > SF_SIP_MAX_START_LINE) return 0;
+    out->is_request = true;
+    out->method = sf_mk_slice(buf, mlen);
+    out->uri = sf_mk_slice(buf + uri, ulen);
+    out->version = sf_mk_slice(buf + ver, 7);
+    out->text_len = i;
+    return (int32_t)(i + (uint32_t)e);
+}
+
+int32_t sf_sip_start_line_check(const char *buf, uint32_t len)
+{
+    sf_start_line_t sl;
+    return sf_start_line_scan(buf, len, &sl);
+}

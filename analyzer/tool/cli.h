@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shared plumbing of the sipflow commands: common options, opening the
+ * inputs, running the packet path, the anomaly summary and exit codes. */
+#ifndef SIPFLOW_TOOL_CLI_H
+#define SIPFLOW_TOOL_CLI_H
+
+#include <glib.h>
+#include <stdio.h>
+
+#include "sipflow/anomaly.h"
+#include "sipflow/capture.h"
+#include "sipflow/packet_path.h"
+
+/* Exit codes (docs/sipflow.1). */
+enum {
+    SF_EXIT_OK = 0,       /* the input was read whole (anomalies may exist) */
+    SF_EXIT_UNREADABLE = 1, /* nothing could be read */
+    SF_EXIT_USAGE = 2,
+    SF_EXIT_PARTIAL = 3,  /* read only in part: results cover what was read */
+};
+
+typedef enum { SF_FMT_TEXT, SF_FMT_JSON, SF_FMT_NONE } sf_out_format_t;
+
+typedef struct sf_cli {
+    /* options */
+    char *bpf;
+    char *output;
+    char *format_name;
+    gboolean utc;
+    gboolean quiet;
+    sf_out_format_t format;
+    char **inputs; /* G_OPTION_REMAINING */
+    /* run state */
+    FILE *out;
+    const char *command;
+    uint64_t anomaly_count[SF_ANOM_KIND_COUNT];
+    uint64_t anomalies_total;
+    sf_anomaly_t first_anomaly;
+    char first_reason[256];
+    /* optional per-anomaly hook of the command */
+    void (*on_anomaly)(struct sf_cli *cli, const sf_anomaly_t *a);
+    void (*on_message)(struct sf_cli *cli, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg);
+    void *cmd; /* command state */
+    sf_capture_stats_t cap_stats;
+    sf_packet_path_stats_t path_stats;
+} sf_cli_t;
+
+/* Parses the command's options (common ones added). allowed_formats is a
+ * NULL-terminated list of accepted --format values, the first the default.
+ * Returns SF_EXIT_OK or SF_EXIT_USAGE (message printed). */
+int sf_cli_parse(sf_cli_t *cli, const char *command, const char *summary,
+                 const char *description, const GOptionEntry *extra,
+                 const char *const *allowed_formats, int argc, char **argv);
+
+/* Opens the inputs and runs the capture through the packet path, calling
+ * cli->on_message / on_anomaly. Returns the exit code. */
+int sf_cli_run(sf_cli_t *cli);
+
+void sf_cli_free(sf_cli_t *cli);
+
+int sf_cmd_messages(int argc, char **argv);
+int sf_cmd_anomalies(int argc, char **argv);
+
+#endif
