@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Header name -> id. Names are case-insensitive (RFC 3261 7.3.1); compact
+ * forms per RFC 3261 7.3.3 and the IANA SIP header registry. The lookup
+ * switches on length and first byte so a header costs one compare. */
+#include "sipflow/sip_headers.h"
+
+#include "sip_chars.h"
+
+static const char *const hdr_names[SF_HDR_COUNT] = {
+    [SF_HDR_OTHER] = "",
+    [SF_HDR_VIA] = "Via",
+    [SF_HDR_FROM] = "From",
+    [SF_HDR_TO] = "To",
+    [SF_HDR_CALL_ID] = "Call-ID",
+    [SF_HDR_CSEQ] = "CSeq",
+    [SF_HDR_CONTENT_LENGTH] = "Content-Length",
+    [SF_HDR_CONTENT_TYPE] = "Content-Type",
+    [SF_HDR_CONTACT] = "Contact",
+    [SF_HDR_CONTENT_ENCODING] = "Content-Encoding",
+    [SF_HDR_SUBJECT] = "Subject",
+    [SF_HDR_SUPPORTED] = "Supported",
+    [SF_HDR_EVENT] = "Event",
+    [SF_HDR_ALLOW_EVENTS] = "Allow-Events",
+    [SF_HDR_REFER_TO] = "Refer-To",
+    [SF_HDR_REFERRED_BY] = "Referred-By",
+    [SF_HDR_SESSION_EXPIRES] = "Session-Expires",
+    [SF_HDR_IDENTITY] = "Identity",
+    [SF_HDR_ROUTE] = "Route",
+    [SF_HDR_RECORD_ROUTE] = "Record-Route",
+    [SF_HDR_MAX_FORWARDS] = "Max-Forwards",
+    [SF_HDR_EXPIRES] = "Expires",
+    [SF_HDR_REASON] = "Reason",
+    [SF_HDR_WARNING] = "Warning",
+    [SF_HDR_USER_AGENT] = "User-Agent",
+    [SF_HDR_SERVER] = "Server",
+    [SF_HDR_P_ASSERTED_IDENTITY] = "P-Asserted-Identity",
+    [SF_HDR_DIVERSION] = "Diversion",
+    [SF_HDR_HISTORY_INFO] = "History-Info",
+    [SF_HDR_AUTHORIZATION] = "Authorization",
+    [SF_HDR_PROXY_AUTHORIZATION] = "Proxy-Authorization",
+    [SF_HDR_WWW_AUTHENTICATE] = "WWW-Authenticate",
+    [SF_HDR_PROXY_AUTHENTICATE] = "Proxy-Authenticate",
+    [SF_HDR_RSEQ] = "RSeq",
+    [SF_HDR_RACK] = "RAck",
+    [SF_HDR_REQUIRE] = "Require",
+    [SF_HDR_MIN_SE] = "Min-SE",
+};
+
+const char *sf_sip_hdr_name(sf_sip_hdr_t id)
+{
+    if ((unsigned)id >= SF_HDR_COUNT) return "";
+    return hdr_names[id];
+}
+
+/* Compares the name with the canonical spelling of id, ignoring case. */
+static sf_sip_hdr_t is(const char *name, uint32_t len, sf_sip_hdr_t id)
+{
+    const char *c = hdr_names[id];
+    for (uint32_t i = 0; i < len; i++)
+        if (sf_lower(name[i]) != sf_lower(c[i])) return SF_HDR_OTHER;
+    return id;
+}
+
+static sf_sip_hdr_t compact(char c)
+{
+    switch (c) {
+    case 'v': return SF_HDR_VIA;
+    case 'f': return SF_HDR_FROM;
+    case 't': return SF_HDR_TO;
+    case 'i': return SF_HDR_CALL_ID;
+    case 'l': return SF_HDR_CONTENT_LENGTH;
+    case 'c': return SF_HDR_CONTENT_TYPE;
+    case 'm': return SF_HDR_CONTACT;
+    case 'e': return SF_HDR_CONTENT_ENCODING;
+    case 's': return SF_HDR_SUBJECT;
+    case 'k': return SF_HDR_SUPPORTED;
+    case 'o': return SF_HDR_EVENT;
+    case 'u': return SF_HDR_ALLOW_EVENTS;
+    case 'r': return SF_HDR_REFER_TO;
+    case 'b': return SF_HDR_REFERRED_BY;
+    case 'x': return SF_HDR_SESSION_EXPIRES;
+    case 'y': return SF_HDR_IDENTITY;
+    default: return SF_HDR_OTHER;
+    }
+}
+
+sf_sip_hdr_t sf_sip_hdr_from_name(const char *n, uint32_t len)
+{
+    if (!n || len == 0) return SF_HDR_OTHER;
+    char c = sf_lower(n[0]);
+    switch (len) {
+    case 1: return compact(c);
+    case 2: return c == 't' ? is(n, len, SF_HDR_TO) : SF_HDR_OTHER;
+    case 3: return c == 'v' ? is(n, len, SF_HDR_VIA) : SF_HDR_OTHER;
+    case 4:
+        if (c == 'f') return is(n, len, SF_HDR_FROM);
+        if (c == 'c') return is(n, len, SF_HDR_CSEQ);
+        if (c == 'r') {
+            if (sf_lower(n[1]) == 's') return is(n, len, SF_HDR_RSEQ);
+            return is(n, len, SF_HDR_RACK);
+        }
+        return SF_HDR_OTHER;
+    case 5:
+        if (c == 'r') return is(n, len, SF_HDR_ROUTE);
+        if (c == 'e') return is(n, len, SF_HDR_EVENT);
+        return SF_HDR_OTHER;
+    case 6:
+        if (c == 'r') return is(n, len, SF_HDR_REASON);
+        if (c == 's') return is(n, len, SF_HDR_SERVER);
+        if (c == 'm') return is(n, len, SF_HDR_MIN_SE);
+        return SF_HDR_OTHER;
+    case 7:
+        switch (c) {
+        case 'c':
+            if (sf_lower(n[1]) == 'a') return is(n, len, SF_HDR_CALL_ID);
+            return is(n, len, SF_HDR_CONTACT);
+        case 's': return is(n, len, SF_HDR_SUBJECT);
+        case 'e': return is(n, len, SF_HDR_EXPIRES);
+        case 'w': return is(n, len, SF_HDR_WARNING);
+        case 'r': return is(n, len, SF_HDR_REQUIRE);
+        default: return SF_HDR_OTHER;
+        }
+    case 8:
+        if (c == 'r') return is(n, len, SF_HDR_REFER_TO);
+        if (c == 'i') return is(n, len, SF_HDR_IDENTITY);
+        return SF_HDR_OTHER;
+    case 9:
+        if (c == 's') return is(n, len, SF_HDR_SUPPORTED);
+        if (c == 'd') return is(n, len, SF_HDR_DIVERSION);
+        return SF_HDR_OTHER;
+    case 10: return c == 'u' ? is(n, len, SF_HDR_USER_AGENT) : SF_HDR_OTHER;
+    case 11: return c == 'r' ? is(n, len, SF_HDR_REFERRED_BY) : SF_HDR_OTHER;
+    case 12:
+        switch (c) {
+        case 'c': return is(n, len, SF_HDR_CONTENT_TYPE);
+        case 'a': return is(n, len, SF_HDR_ALLOW_EVENTS);
+        case 'r': return is(n, len, SF_HDR_RECORD_ROUTE);
+        case 'm': return is(n, len, SF_HDR_MAX_FORWARDS);
+        case 'h': return is(n, len, SF_HDR_HISTORY_INFO);
+        default: return SF_HDR_OTHER;
+        }
+    case 13: return c == 'a' ? is(n, len, SF_HDR_AUTHORIZATION) : SF_HDR_OTHER;
+    case 14: return c == 'c' ? is(n, len, SF_HDR_CONTENT_LENGTH) : SF_HDR_OTHER;
+    case 15: return c == 's' ? is(n, len, SF_HDR_SESSION_EXPIRES) : SF_HDR_OTHER;
+    case 16:
+        if (c == 'c') return is(n, len, SF_HDR_CONTENT_ENCODING);
+        if (c == 'w') return is(n, len, SF_HDR_WWW_AUTHENTICATE);
+        return SF_HDR_OTHER;
+    case 18: return c == 'p' ? is(n, len, SF_HDR_PROXY_AUTHENTICATE) : SF_HDR_OTHER;
+    case 19:
+        if (c != 'p') return SF_HDR_OTHER;
+        if (sf_lower(n[2]) == 'a') return is(n, len, SF_HDR_P_ASSERTED_IDENTITY);
+        return is(n, len, SF_HDR_PROXY_AUTHORIZATION);
+    default: return SF_HDR_OTHER;
+    }
+}
