@@ -214,11 +214,11 @@ rec_udp_cancel_487() {
 }
 
 rec_tcp_multi() {
-    # 3 calls, one TCP connection.  The callee writes 100+180 with one send()
-    # (uas-coalesce.xml) and may send at most 536 bytes per segment (advmss),
-    # so segments carry a whole message plus the head of the next one, and
-    # the 200 OK spans two segments; the caller's 3.5 kB INVITEs span 3.
-    ns_up 536
+    # 3 calls, one TCP connection.  The callee writes 100+180+200 with one
+    # send() (uas-coalesce.xml) and may send at most 700 bytes per segment
+    # (advmss), so one segment carries the 100, the 180 and the head of the
+    # 200, the next one the 200's tail; the caller's 3.3 kB INVITEs span 3.
+    ns_up 700
     cap_start tcp-multi "tcp and $F4"
     sipp_pair tcp-multi -sf "$SC/uas-coalesce.xml" -t t1 "${UAS4[@]}" -m 3 -- \
         -sf "$SC/uac-big.xml" -s alice -t t1 "${UAC4[@]}" -m 3 -r 5 -d 100

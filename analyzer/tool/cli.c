@@ -20,6 +20,10 @@ int sf_cli_parse(sf_cli_t *cli, const char *command, const char *summary,
         {"utc", 0, 0, G_OPTION_ARG_NONE, &cli->utc, "Show times in UTC (default: local time)",
          NULL},
         {"quiet", 'q', 0, G_OPTION_ARG_NONE, &cli->quiet, "No anomaly summary on stderr", NULL},
+        {"t1", 0, 0, G_OPTION_ARG_DOUBLE, &cli->t1_seconds,
+         "SIP timer T1 in seconds (default 0.5; otherwise inferred from the first "
+         "retransmission interval)",
+         "SECONDS"},
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &cli->inputs, NULL, "FILE..."},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
@@ -79,10 +83,36 @@ static void on_anomaly(void *user, const sf_anomaly_t *a)
     if (cli->on_anomaly) cli->on_anomaly(cli, a);
 }
 
-static void on_message(void *user, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg)
+static void on_sip(void *user, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg)
 {
     sf_cli_t *cli = user;
-    if (cli->on_message) cli->on_message(cli, meta, msg);
+    sf_engine_push(cli->engine, meta, msg);
+}
+
+static void on_message(void *user, const sf_msg_info_t *info)
+{
+    sf_cli_t *cli = user;
+    if (cli->stats) sf_stats_on_message(cli->stats, info);
+    if (cli->on_message) cli->on_message(cli, info);
+}
+
+static void on_txn(void *user, const sf_txn_info_t *t)
+{
+    sf_cli_t *cli = user;
+    if (cli->stats) sf_stats_on_txn(cli->stats, t);
+}
+
+static void on_call(void *user, sf_call_t *c)
+{
+    sf_cli_t *cli = user;
+    if (cli->stats) sf_stats_on_call(cli->stats, c);
+    if (cli->on_call) cli->on_call(cli, c);
+}
+
+static void on_registration(void *user, const sf_registration_t *r)
+{
+    sf_cli_t *cli = user;
+    if (cli->stats) sf_stats_on_registration(cli->stats, r);
 }
 
 /* One line on stderr so a user always knows what was skipped. */
@@ -132,7 +162,6 @@ int sf_cli_run(sf_cli_t *cli)
     sf_capture_t *cap = sf_capture_open((const char *const *)cli->inputs, n, &copts, err, sizeof err);
     if (!cap) {
         fprintf(stderr, "sipflow %s: %s\n", cli->command, err[0] ? err : "cannot read input");
-        if (cli->out != stdout) fclose(cli->out);
         return SF_EXIT_UNREADABLE;
     }
     for (const char *const *w = sf_capture_filter_warnings(cap); w && *w; w++)
@@ -140,11 +169,23 @@ int sf_cli_run(sf_cli_t *cli)
 
     sf_packet_path_config_t pcfg;
     sf_packet_path_config_default(&pcfg);
-    sf_sip_sink_t ssink = {on_message, cli};
+    sf_engine_config_t ecfg;
+    sf_engine_config_default(&ecfg);
+    if (cli->t1_seconds > 0) {
+        ecfg.t1_ns = (int64_t)(cli->t1_seconds * 1e9);
+        ecfg.t1_fixed = true;
+    }
+    sf_engine_sink_t esink = {on_message, on_txn, on_call, on_registration, cli};
+    cli->engine = sf_engine_create(&ecfg, &esink);
+    sf_sip_sink_t ssink = {on_sip, cli};
     sf_packet_path_t *pp = sf_packet_path_create(&pcfg, &ssink, &asink);
     sf_packet_t pkt;
     while (sf_capture_next(cap, &pkt) == 1) sf_packet_path_push(pp, &pkt);
     sf_packet_path_finish(pp);
+    sf_engine_finish(cli->engine);
+    sf_engine_get_stats(cli->engine, &cli->engine_stats);
+    sf_engine_destroy(cli->engine);
+    cli->engine = NULL;
     sf_packet_path_get_stats(pp, &cli->path_stats);
     sf_capture_get_stats(cap, &cli->cap_stats);
     sf_packet_path_destroy(pp);
@@ -152,17 +193,19 @@ int sf_cli_run(sf_cli_t *cli)
 
     int rc = SF_EXIT_OK;
     if (cli->cap_stats.partial || cli->cap_stats.files_failed) rc = SF_EXIT_PARTIAL;
+    if (cli->after_run) cli->after_run(cli);
     if (fflush(cli->out) != 0 || ferror(cli->out)) {
         fprintf(stderr, "sipflow %s: write error: %s\n", cli->command, strerror(errno));
         rc = SF_EXIT_UNREADABLE;
     }
-    if (cli->out != stdout) fclose(cli->out);
     print_summary(cli);
     return rc;
 }
 
 void sf_cli_free(sf_cli_t *cli)
 {
+    if (cli->out && cli->out != stdout) fclose(cli->out);
+    cli->out = NULL;
     g_free(cli->bpf);
     g_free(cli->output);
     g_free(cli->format_name);

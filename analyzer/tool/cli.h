@@ -9,7 +9,9 @@
 
 #include "sipflow/anomaly.h"
 #include "sipflow/capture.h"
+#include "sipflow/engine.h"
 #include "sipflow/packet_path.h"
+#include "sipflow/stats.h"
 
 /* Exit codes (docs/sipflow.1). */
 enum {
@@ -39,10 +41,17 @@ typedef struct sf_cli {
     char first_reason[256];
     /* optional per-anomaly hook of the command */
     void (*on_anomaly)(struct sf_cli *cli, const sf_anomaly_t *a);
-    void (*on_message)(struct sf_cli *cli, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg);
+    void (*on_message)(struct sf_cli *cli, const sf_msg_info_t *info);
+    void (*on_call)(struct sf_cli *cli, sf_call_t *call);
+    /* after the whole input was processed, before the output is flushed */
+    void (*after_run)(struct sf_cli *cli);
+    sf_stats_t *stats; /* set by a command that wants statistics */
+    double t1_seconds; /* --t1 */
     void *cmd; /* command state */
     sf_capture_stats_t cap_stats;
     sf_packet_path_stats_t path_stats;
+    sf_engine_stats_t engine_stats;
+    sf_engine_t *engine;
 } sf_cli_t;
 
 /* Parses the command's options (common ones added). allowed_formats is a
@@ -60,5 +69,7 @@ void sf_cli_free(sf_cli_t *cli);
 
 int sf_cmd_messages(int argc, char **argv);
 int sf_cmd_anomalies(int argc, char **argv);
+int sf_cmd_calls(int argc, char **argv);
+int sf_cmd_stats(int argc, char **argv);
 
 #endif

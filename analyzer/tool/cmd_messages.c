@@ -21,8 +21,10 @@ static void put_slice(FILE *f, sf_slice_t s)
     }
 }
 
-static void message_text(sf_cli_t *cli, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg)
+static void message_text(sf_cli_t *cli, const sf_msg_info_t *info)
 {
+    const sf_msg_meta_t *meta = info->meta;
+    const sf_sip_msg_t *msg = info->msg;
     char frames[256], t[64], src[SF_ENDPOINT_STRLEN], dst[SF_ENDPOINT_STRLEN];
     sf_format_frames_text(meta, frames, sizeof frames);
     sf_format_time_text(meta->ts, cli->utc, t, sizeof t);
@@ -40,22 +42,24 @@ static void message_text(sf_cli_t *cli, const sf_msg_meta_t *meta, const sf_sip_
         fprintf(f, "  CSeq: %" PRIu32 " ", msg->cseq);
         put_slice(f, msg->cseq_method);
     }
+    if (info->call) fprintf(f, "  call %" PRIu32, info->call);
+    if (info->retransmission) fputs("  [retransmission]", f);
     if (msg->malformed) fprintf(f, "  [malformed: %s]", msg->malformed);
     fputc('\n', f);
 }
 
-static void on_message(sf_cli_t *cli, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg)
+static void on_message(sf_cli_t *cli, const sf_msg_info_t *info)
 {
     messages_state_t *st = cli->cmd;
     st->count++;
     switch (cli->format) {
     case SF_FMT_JSON:
         sf_json_object_begin(&st->json);
-        sf_format_message_json(&st->json, meta, msg);
+        sf_format_message_json(&st->json, info);
         sf_json_object_end(&st->json);
         sf_json_flush_line(&st->json, cli->out);
         break;
-    case SF_FMT_TEXT: message_text(cli, meta, msg); break;
+    case SF_FMT_TEXT: message_text(cli, info); break;
     case SF_FMT_NONE: break; /* benchmarks: parse everything, print nothing */
     }
 }

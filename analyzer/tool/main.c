@@ -12,6 +12,8 @@ static const struct {
 } commands[] = {
     {"messages", sf_cmd_messages, "list every SIP message in capture order"},
     {"anomalies", sf_cmd_anomalies, "list what was malformed, incomplete or skipped"},
+    {"calls", sf_cmd_calls, "list every call with its outcome"},
+    {"stats", sf_cmd_stats, "error-code statistics and call outcomes"},
 };
 
 static void usage(FILE *f)

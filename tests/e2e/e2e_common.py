@@ -96,7 +96,11 @@ def run_sipflow_json(cmd, path, timeout=600):
     """Runs `sipflow CMD --format json PATH` and returns (exit code, list of
     decoded objects, raw stdout lines). Raises ToolError on a crash, an
     unexpected exit code or a line that is not a JSON object."""
-    argv = [sipflow_bin(), cmd, "--format", "json", path]
+    return run_sipflow_json_multi(cmd, [path], timeout)
+
+
+def run_sipflow_json_multi(cmd, paths, timeout=600):
+    argv = [sipflow_bin(), cmd, "--format", "json"] + list(paths)
     try:
         p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -11,19 +11,16 @@
 
 /* Building blocks (byte lists). */
 #define MACS 0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xaa, 0xbb
-#define ETH(t) MACS, ((t) >> 8) & 0xff, (t) & 0xff
-#define TAG(vid, t) ((vid) >> 8) & 0x0f, (vid) & 0xff, ((t) >> 8) & 0xff, (t) & 0xff
+#define ETH(t) MACS, ((t) >> 8) & 0xff, (t)&0xff
+#define TAG(vid, t) ((vid) >> 8) & 0x0f, (vid)&0xff, ((t) >> 8) & 0xff, (t)&0xff
 /* MPLS label stack entry: label 20 bits, TC 0, S bit, TTL 64. */
-#define MPLS(label, s) ((label) >> 12) & 0xff, ((label) >> 4) & 0xff, (((label) & 0xf) << 4) | (s), 64
+#define MPLS(label, s) ((label) >> 12) & 0xff, ((label) >> 4) & 0xff, (((label)&0xf) << 4) | (s), 64
 #define IP4                                                                                        \
     0x45, 0x00, 0x00, 0x14, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x00, 0x00, 10, 0, 0, 1, 10, 0, 0, 2
 #define IP6                                                                                        \
-    0x60, 0, 0, 0, 0, 0, 17, 64, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,   \
+    0x60, 0, 0, 0, 0, 0, 17, 64, 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, \
         0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2
-#define SLL(arphrd, proto)                                                                         \
-    0x00, 0x00, ((arphrd) >> 8) & 0xff, (arphrd) & 0xff, 0x00, 0x06, MACS >> 0, 0, 0, 0, 0, 0, 0, 0, \
-        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
-#define SNAP(t) 0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00, ((t) >> 8) & 0xff, (t) & 0xff
+#define SNAP(t) 0xaa, 0xaa, 0x03, 0x00, 0x00, 0x00, ((t) >> 8) & 0xff, (t)&0xff
 
 typedef struct link_case {
     const char *name;
@@ -48,8 +45,7 @@ static const link_case_t cases[] = {
     CASE("eth arp", 1, SF_LINK_OK, SF_L3_NONE, 14, 0, 0, 0, ETH(0x0806), 0, 1, 8, 0),
     CASE("802.3 snap ipv4", 1, SF_LINK_OK, SF_L3_IPV4, 22, 0, 0, 0, ETH(28), SNAP(0x0800), IP4),
     CASE("802.3 stp", 1, SF_LINK_OK, SF_L3_NONE, 14, 0, 0, 0, ETH(38), 0x42, 0x42, 0x03, 0, 0),
-    CASE("vlan ipv4", 1, SF_LINK_OK, SF_L3_IPV4, 18, 100, 1, 0, ETH(0x8100), TAG(100, 0x0800),
-         IP4),
+    CASE("vlan ipv4", 1, SF_LINK_OK, SF_L3_IPV4, 18, 100, 1, 0, ETH(0x8100), TAG(100, 0x0800), IP4),
     CASE("qinq ipv6", 1, SF_LINK_OK, SF_L3_IPV6, 22, 200, 2, 0, ETH(0x88a8), TAG(200, 0x8100),
          TAG(300, 0x86dd), IP6),
     CASE("triple tag ipv4", 1, SF_LINK_OK, SF_L3_IPV4, 26, 4095, 3, 0, ETH(0x9100),
@@ -68,21 +64,21 @@ static const link_case_t cases[] = {
          MPLS(16, 0), MPLS(17, 1), 0, 0, 0, 0, ETH(0x8100), TAG(9, 0x0800), IP4),
     CASE("mpls unknown payload", 1, SF_LINK_OK, SF_L3_NONE, 18, 0, 0, 1, ETH(0x8847), MPLS(16, 1),
          0x10, 0, 0, 0),
-    CASE("pppoe ipv4", 1, SF_LINK_OK, SF_L3_IPV4, 22, 0, 0, 0, ETH(0x8864), 0x11, 0x00, 0x12,
-         0x34, 0x00, 0x16, 0x00, 0x21, IP4),
-    CASE("pppoe ipv6", 1, SF_LINK_OK, SF_L3_IPV6, 22, 0, 0, 0, ETH(0x8864), 0x11, 0x00, 0x12,
-         0x34, 0x00, 0x2a, 0x00, 0x57, IP6),
+    CASE("pppoe ipv4", 1, SF_LINK_OK, SF_L3_IPV4, 22, 0, 0, 0, ETH(0x8864), 0x11, 0x00, 0x12, 0x34,
+         0x00, 0x16, 0x00, 0x21, IP4),
+    CASE("pppoe ipv6", 1, SF_LINK_OK, SF_L3_IPV6, 22, 0, 0, 0, ETH(0x8864), 0x11, 0x00, 0x12, 0x34,
+         0x00, 0x2a, 0x00, 0x57, IP6),
     CASE("vlan pppoe lcp", 1, SF_LINK_OK, SF_L3_NONE, 26, 10, 1, 0, ETH(0x8100), TAG(10, 0x8864),
          0x11, 0x00, 0x12, 0x34, 0x00, 0x04, 0xc0, 0x21, 1, 1),
-    CASE("pppoe bad version", 1, SF_LINK_MALFORMED, SF_L3_NONE, 0, 0, 0, 0, ETH(0x8864), 0x21,
-         0x00, 0x12, 0x34, 0x00, 0x16, 0x00, 0x21, IP4),
+    CASE("pppoe bad version", 1, SF_LINK_MALFORMED, SF_L3_NONE, 0, 0, 0, 0, ETH(0x8864), 0x21, 0x00,
+         0x12, 0x34, 0x00, 0x16, 0x00, 0x21, IP4),
     CASE("eth bad type/len", 1, SF_LINK_MALFORMED, SF_L3_NONE, 0, 0, 0, 0, ETH(1510), IP4),
-    CASE("sll ipv4", 113, SF_LINK_OK, SF_L3_IPV4, 16, 0, 0, 0, 0, 0, 0, 1, 0, 6, MACS >> 0, 0, 0,
-         0x08, 0x00, IP4),
+    CASE("sll ipv4", 113, SF_LINK_OK, SF_L3_IPV4, 16, 0, 0, 0, 0, 0, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6,
+         0, 0, 0x08, 0x00, IP4),
     CASE("sll vlan ipv6", 113, SF_LINK_OK, SF_L3_IPV6, 20, 33, 1, 0, 0, 0, 0, 1, 0, 6, 1, 2, 3, 4,
          5, 6, 0, 0, 0x81, 0x00, TAG(33, 0x86dd), IP6),
-    CASE("sll 802.2 snap ipv4", 113, SF_LINK_OK, SF_L3_IPV4, 24, 0, 0, 0, 0, 0, 0xff, 0xfe, 0, 0,
-         0, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x04, SNAP(0x0800), IP4),
+    CASE("sll 802.2 snap ipv4", 113, SF_LINK_OK, SF_L3_IPV4, 24, 0, 0, 0, 0, 0, 0xff, 0xfe, 0, 0, 0,
+         0, 0, 0, 0, 0, 0, 0, 0x00, 0x04, SNAP(0x0800), IP4),
     CASE("sll netlink", 113, SF_LINK_OK, SF_L3_NONE, 16, 0, 0, 0, 0, 4, 0x03, 0x38, 0, 0, 0, 0, 0,
          0, 0, 0, 0, 0, 0x00, 0x00, 1, 2, 3, 4),
     CASE("sll2 ipv6", 276, SF_LINK_OK, SF_L3_IPV6, 20, 0, 0, 0, 0x86, 0xdd, 0, 0, 0, 0, 0, 2, 0, 1,
@@ -103,8 +99,7 @@ static const link_case_t cases[] = {
     CASE("loop be ipv6", 108, SF_LINK_OK, SF_L3_IPV6, 4, 0, 0, 0, 0, 0, 0, 24, IP6),
     CASE("ppp ff03 ipv4", 9, SF_LINK_OK, SF_L3_IPV4, 4, 0, 0, 0, 0xff, 0x03, 0x00, 0x21, IP4),
     CASE("ppp no ff03 ipv6", 9, SF_LINK_OK, SF_L3_IPV6, 2, 0, 0, 0, 0x00, 0x57, IP6),
-    CASE("ppp compressed proto ipv4", 9, SF_LINK_OK, SF_L3_IPV4, 3, 0, 0, 0, 0xff, 0x03, 0x21,
-         IP4),
+    CASE("ppp compressed proto ipv4", 9, SF_LINK_OK, SF_L3_IPV4, 3, 0, 0, 0, 0xff, 0x03, 0x21, IP4),
     CASE("ppp lcp", 9, SF_LINK_OK, SF_L3_NONE, 4, 0, 0, 0, 0xff, 0x03, 0xc0, 0x21, 1, 1),
     CASE("ppp bad control", 9, SF_LINK_MALFORMED, SF_L3_NONE, 0, 0, 0, 0, 0xff, 0x13, 0x00, 0x21,
          IP4),
@@ -248,12 +243,9 @@ static void test_linktype_names(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_link_cases),
-        cmocka_unit_test(test_link_truncated_everywhere),
-        cmocka_unit_test(test_link_prefixes_safe),
-        cmocka_unit_test(test_link_bounds),
-        cmocka_unit_test(test_link_l3_maps),
-        cmocka_unit_test(test_linktype_names),
+        cmocka_unit_test(test_link_cases),         cmocka_unit_test(test_link_truncated_everywhere),
+        cmocka_unit_test(test_link_prefixes_safe), cmocka_unit_test(test_link_bounds),
+        cmocka_unit_test(test_link_l3_maps),       cmocka_unit_test(test_linktype_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

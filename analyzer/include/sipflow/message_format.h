@@ -6,6 +6,8 @@
 #define SIPFLOW_MESSAGE_FORMAT_H
 
 #include "sipflow/anomaly.h"
+#include "sipflow/engine.h"
+#include "sipflow/stats.h"
 #include "sipflow/json_writer.h"
 #include "sipflow/msg_meta.h"
 #include "sipflow/sip_msg.h"
@@ -19,7 +21,11 @@ extern "C" {
 #define SF_JSON_SCHEMA_VERSION 1
 
 /* Writes the members of a message record into an open JSON object. */
-void sf_format_message_json(sf_json_t *j, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg);
+void sf_format_message_json(sf_json_t *j, const sf_msg_info_t *info);
+/* A call record (docs/schemas/calls.schema.json). */
+void sf_format_call_json(sf_json_t *j, const sf_call_t *c);
+/* The statistics document (docs/schemas/stats.schema.json). */
+void sf_format_stats_json(sf_json_t *j, const sf_stats_t *s);
 void sf_format_anomaly_json(sf_json_t *j, const sf_anomaly_t *a);
 
 /* "2026-11-27 11:26:18.123456" in UTC or local time, with the

@@ -32,7 +32,6 @@ typedef struct sf_capfile_iface {
     uint8_t tsres_exp;
     bool tsres_pow2;
     uint8_t prec;
-    uint64_t units_per_sec; /* 10^tsres_exp when that fits, else 0 */
 } sf_capfile_iface_t;
 
 struct sf_capfile {
@@ -48,8 +47,8 @@ struct sf_capfile {
     uint8_t *buf; /* [pos, end) unread; buf[0] is at input offset buf_off */
     size_t cap, pos, end;
     uint64_t buf_off;
-    uint64_t pending_skip; /* tail of an oversized record/block to drop */
-    bool pending_trailer;  /* then check a pcapng trailing length ... */
+    uint64_t pending_skip;  /* tail of an oversized record/block to drop */
+    bool pending_trailer;   /* then check a pcapng trailing length ... */
     uint32_t pending_total; /* ... against this */
 
     bool swap; /* file/section byte order differs from little-endian */
@@ -99,11 +98,14 @@ sf_capfile_status_t sf_capfile_fail(sf_capfile_t *f, sf_capfile_status_t st, con
 #if defined(__GNUC__)
 __attribute__((format(printf, 4, 5)))
 #endif
-sf_capfile_status_t sf_capfile_failf(sf_capfile_t *f, sf_capfile_status_t st, const char **whyp,
-                                     const char *fmt, ...);
+sf_capfile_status_t
+sf_capfile_failf(sf_capfile_t *f, sf_capfile_status_t st, const char **whyp, const char *fmt, ...);
 /* Input ended early: TRUNCATED, or CORRUPT when a read failed. */
-sf_capfile_status_t sf_capfile_short(sf_capfile_t *f, const char *truncated_why,
-                                     const char **whyp);
+sf_capfile_status_t sf_capfile_short(sf_capfile_t *f, const char *truncated_why, const char **whyp);
+
+/* Finishes an oversized record/block left by the previous call: skips its
+ * tail and, for pcapng, checks the trailing length. RECORD means done. */
+sf_capfile_status_t sf_capfile_settle(sf_capfile_t *f, const char **whyp);
 
 bool sf_capfile_pcapng_bom_ok(const uint8_t *p);
 sf_capfile_status_t sf_capfile_pcapng_next(sf_capfile_t *f, sf_capfile_record_t *rec,

@@ -34,8 +34,7 @@
  * input, -1 on a read/decompression error (why set). */
 static int sf_capfile_fill(sf_capfile_t *f)
 {
-    if (f->eof)
-        return 0;
+    if (f->eof) return 0;
     if (f->pos > 0) {
         /* Keep the unconsumed tail; records never straddle the move
          * because callers only hold pointers until the next call. */
@@ -46,8 +45,7 @@ static int sf_capfile_fill(sf_capfile_t *f)
         f->end = keep;
     }
     size_t room = f->cap - f->end;
-    if (room == 0)
-        return 0;
+    if (room == 0) return 0;
     int n = gzread(f->gz, f->buf + f->end, (unsigned)room);
     if (n < 0) {
         int zerr = 0;
@@ -58,8 +56,7 @@ static int sf_capfile_fill(sf_capfile_t *f)
         f->read_error = true;
         return -1;
     }
-    if (n == 0)
-        f->eof = true;
+    if (n == 0) f->eof = true;
     f->end += (size_t)n;
     return n;
 }
@@ -71,8 +68,7 @@ size_t sf_capfile_ensure(sf_capfile_t *f, size_t n)
 {
     /* Bounded: each round adds at least one byte or stops. */
     while (f->end - f->pos < n) {
-        if (sf_capfile_fill(f) <= 0)
-            break;
+        if (sf_capfile_fill(f) <= 0) break;
     }
     size_t have = f->end - f->pos;
     return have < n ? have : n;
@@ -90,8 +86,7 @@ bool sf_capfile_skip(sf_capfile_t *f, uint64_t n)
         n -= have;
         f->pos = f->end;
         /* Bounded: every round consumes at least one byte or returns. */
-        if (sf_capfile_fill(f) <= 0)
-            return false;
+        if (sf_capfile_fill(f) <= 0) return false;
     }
 }
 
@@ -101,8 +96,7 @@ sf_capfile_status_t sf_capfile_fail(sf_capfile_t *f, sf_capfile_status_t st, con
     f->sticky_set = true;
     f->sticky = st;
     f->sticky_why = why;
-    if (whyp)
-        *whyp = why;
+    if (whyp) *whyp = why;
     return st;
 }
 
@@ -121,6 +115,30 @@ sf_capfile_status_t sf_capfile_short(sf_capfile_t *f, const char *truncated_why,
     if (f->read_error) /* errbuf holds zlib's or the OS's reason */
         return sf_capfile_fail(f, SF_CAPFILE_CORRUPT, f->errbuf, whyp);
     return sf_capfile_fail(f, SF_CAPFILE_TRUNCATED, truncated_why, whyp);
+}
+
+sf_capfile_status_t sf_capfile_settle(sf_capfile_t *f, const char **whyp)
+{
+    if (f->pending_skip) {
+        uint64_t n = f->pending_skip;
+        f->pending_skip = 0;
+        if (!sf_capfile_skip(f, n))
+            return sf_capfile_short(f, "file ends inside an oversized record", whyp);
+    }
+    if (f->pending_trailer) {
+        f->pending_trailer = false;
+        if (sf_capfile_ensure(f, 4) < 4)
+            return sf_capfile_short(f, "file ends inside a pcapng block", whyp);
+        uint32_t trailer = sf_capfile_rd32(f->swap, f->buf + f->pos);
+        if (trailer != f->pending_total)
+            return sf_capfile_failf(f, SF_CAPFILE_CORRUPT, whyp,
+                                    "pcapng block ending at offset %llu: trailing length %u "
+                                    "differs from %u",
+                                    (unsigned long long)sf_capfile_offset(f), trailer,
+                                    f->pending_total);
+        f->pos += 4;
+    }
+    return SF_CAPFILE_RECORD;
 }
 
 /* Timestamp from whole seconds and a fraction in units of 10^-prec s
@@ -159,12 +177,10 @@ static sf_capfile_status_t sf_capfile_pcap_next(sf_capfile_t *f, sf_capfile_reco
 {
     if (!f->header_done) {
         sf_capfile_status_t st = sf_capfile_pcap_header(f, why);
-        if (st != SF_CAPFILE_RECORD)
-            return st;
+        if (st != SF_CAPFILE_RECORD) return st;
     }
     size_t have = sf_capfile_ensure(f, PCAP_REC_HDR_LEN);
-    if (have == 0 && !f->read_error)
-        return sf_capfile_fail(f, SF_CAPFILE_END, NULL, why);
+    if (have == 0 && !f->read_error) return sf_capfile_fail(f, SF_CAPFILE_END, NULL, why);
     if (have < PCAP_REC_HDR_LEN)
         return sf_capfile_short(f, "file ends inside a pcap record header", why);
     const uint8_t *p = f->buf + f->pos;
@@ -190,8 +206,7 @@ static sf_capfile_status_t sf_capfile_pcap_next(sf_capfile_t *f, sf_capfile_reco
     rec->snaplen = f->pcap_snaplen;
     rec->data = p + PCAP_REC_HDR_LEN;
     f->pos += PCAP_REC_HDR_LEN + take;
-    if (take < caplen)
-        f->pending_skip = caplen - take; /* done by the next call */
+    if (take < caplen) f->pending_skip = caplen - take; /* done by the next call */
     return SF_CAPFILE_RECORD;
 }
 
@@ -285,19 +300,12 @@ bool sf_capfile_compressed(const sf_capfile_t *f)
 sf_capfile_status_t sf_capfile_next(sf_capfile_t *f, sf_capfile_record_t *rec, const char **why)
 {
     if (f->sticky_set) {
-        if (why)
-            *why = f->sticky_why;
+        if (why) *why = f->sticky_why;
         return f->sticky;
     }
-    if (f->pending_skip) {
-        /* The tail of an oversized record delivered by the last call. */
-        uint64_t n = f->pending_skip;
-        f->pending_skip = 0;
-        if (!sf_capfile_skip(f, n))
-            return sf_capfile_short(f, "file ends inside an oversized record", why);
-    }
-    if (f->format == SF_CAPFILE_PCAP)
-        return sf_capfile_pcap_next(f, rec, why);
+    sf_capfile_status_t st = sf_capfile_settle(f, why);
+    if (st != SF_CAPFILE_RECORD) return st;
+    if (f->format == SF_CAPFILE_PCAP) return sf_capfile_pcap_next(f, rec, why);
     return sf_capfile_pcapng_next(f, rec, why);
 }
 
@@ -308,10 +316,8 @@ uint64_t sf_capfile_offset(const sf_capfile_t *f)
 
 void sf_capfile_close(sf_capfile_t *f)
 {
-    if (!f)
-        return;
-    if (f->gz)
-        gzclose(f->gz);
+    if (!f) return;
+    if (f->gz) gzclose(f->gz);
     free(f->ifaces);
     free(f->buf);
     free(f);

@@ -15,8 +15,8 @@
 
 #define ETHERTYPE_IPV4 0x0800
 #define ETHERTYPE_IPV6 0x86DD
-#define ETHERTYPE_VLAN 0x8100   /* IEEE 802.1Q */
-#define ETHERTYPE_QINQ 0x88A8   /* IEEE 802.1ad */
+#define ETHERTYPE_VLAN 0x8100     /* IEEE 802.1Q */
+#define ETHERTYPE_QINQ 0x88A8     /* IEEE 802.1ad */
 #define ETHERTYPE_QINQ_OLD 0x9100 /* pre-802.1ad vendor QinQ */
 #define ETHERTYPE_QINQ_OLD2 0x9200
 #define ETHERTYPE_MPLS_UC 0x8847 /* RFC 3032 */
@@ -149,7 +149,8 @@ static sf_link_result_t decode_ppp_proto(link_ctx_t *c, uint32_t off)
 {
     if (off >= c->caplen) return fail(c, SF_LINK_TRUNCATED, "frame shorter than its PPP header");
     if (c->d[off] & 0x01) return found(c, sf_link_ppp_l3(c->d[off]), off + 1);
-    if (off > c->caplen - 2) return fail(c, SF_LINK_TRUNCATED, "frame shorter than its PPP header");
+    if (c->caplen < 2 || off > c->caplen - 2)
+        return fail(c, SF_LINK_TRUNCATED, "frame shorter than its PPP header");
     return found(c, sf_link_ppp_l3(rd16(c->d + off)), off + 2);
 }
 
@@ -266,8 +267,7 @@ sf_link_result_t sf_link_decode(uint32_t linktype, const uint8_t *data, uint32_t
         return decode_sll_proto(&c, rd16(data + 2), rd16(data + 14), 16);
     case SF_LINKTYPE_LINUX_SLL2:
         /* protocol(2) reserved(2) ifindex(4) ARPHRD(2) pkttype(1) addr len(1) addr(8) */
-        if (c.caplen < 20)
-            return fail(&c, SF_LINK_TRUNCATED, "frame shorter than its SLL2 header");
+        if (c.caplen < 20) return fail(&c, SF_LINK_TRUNCATED, "frame shorter than its SLL2 header");
         return decode_sll_proto(&c, rd16(data + 8), rd16(data), 20);
     case SF_LINKTYPE_RAW: {
         if (c.caplen < 1) return fail(&c, SF_LINK_TRUNCATED, "empty raw IP frame");
@@ -293,8 +293,10 @@ sf_link_result_t sf_link_decode(uint32_t linktype, const uint8_t *data, uint32_t
          * address-and-control-field compression dropped them. */
         uint32_t off = 0;
         if (c.caplen >= 1 && data[0] == 0xFF) {
-            if (c.caplen < 2) return fail(&c, SF_LINK_TRUNCATED, "frame shorter than its PPP header");
-            if (data[1] != 0x03) return fail(&c, SF_LINK_MALFORMED, "PPP control field is not 0x03");
+            if (c.caplen < 2)
+                return fail(&c, SF_LINK_TRUNCATED, "frame shorter than its PPP header");
+            if (data[1] != 0x03)
+                return fail(&c, SF_LINK_MALFORMED, "PPP control field is not 0x03");
             off = 2;
         }
         return decode_ppp_proto(&c, off);

@@ -1,0 +1,226 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The packet path (sipflow/packet_path.h): wiring only. The network decoder
+ * (link, IP, tunnels, fragments) hands UDP datagrams and TCP segments here;
+ * a datagram is framed (RFC 3261 18.3: one message, bytes after the body
+ * discarded and counted) and parsed; a segment goes to TCP reassembly,
+ * whose in-order bytes feed one stream framer per direction, whose
+ * messages are parsed like datagrams. SIP is recognised by content on any
+ * port; a datagram that is not SIP is ignored silently. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sipflow/ip.h"
+#include "sipflow/net_decode.h"
+#include "sipflow/packet_path.h"
+#include "sipflow/sip_framing.h"
+
+struct sf_packet_path {
+    sf_packet_path_config_t cfg;
+    sf_sip_sink_t sink;
+    sf_anomaly_sink_t anom;
+    sf_net_decoder_t *net;
+    sf_tcp_reasm_t *tcp;
+    sf_sip_parser_t *parser;
+    sf_sip_raw_sink_t raw;
+    sf_sip_stream_config_t stream_cfg;
+    uint16_t cur_vlan;  /* VLAN of the segment being reassembled */
+    bool destroying;    /* streams closed by destroy deliver nothing */
+    uint64_t sip_messages, sip_malformed, sip_trailing_bytes;
+};
+
+void sf_packet_path_config_default(sf_packet_path_config_t *cfg)
+{
+    sf_defrag_config_t dc;
+    sf_defrag_config_default(&dc);
+    cfg->frag_max_bytes = dc.max_bytes;
+    cfg->frag_max_datagrams = dc.max_datagrams;
+    cfg->frag_timeout_ns = dc.timeout_ns;
+    sf_tcp_config_default(&cfg->tcp);
+    cfg->sip_max_message = 256u * 1024u;
+    cfg->max_tunnel_depth = 8;
+}
+
+/* Parses one framed message and hands it on. defect is the framer's. */
+static void deliver(sf_packet_path_t *pp, const sf_msg_meta_t *meta, const char *buf, uint32_t len,
+                    const char *defect)
+{
+    sf_sip_msg_t msg;
+    if (pp->destroying) return;
+    if (!sf_sip_parse(pp->parser, buf, len, &msg)) return;
+    if (!msg.malformed && defect) {
+        msg.malformed = defect;
+        msg.malformed_offset = len;
+    }
+    if (msg.malformed) {
+        pp->sip_malformed++;
+        sf_anomaly_emit(&pp->anom, meta->file, sf_msg_meta_last_frame(meta), meta->ts,
+                        SF_ANOM_SIP_MALFORMED, "%s (byte %u)", msg.malformed,
+                        msg.malformed_offset);
+    }
+    pp->sip_messages++;
+    if (pp->sink.message) pp->sink.message(pp->sink.user, meta, &msg);
+}
+
+static void on_udp(sf_packet_path_t *pp, const sf_net_pdu_t *pdu)
+{
+    const char *data = (const char *)pdu->payload;
+    uint32_t start, mlen, trailing;
+    const char *defect = NULL;
+    if (!sf_sip_frame_datagram(data, pdu->len, &start, &mlen, &trailing, &defect)) return;
+    const sf_msg_meta_t *meta = pdu->meta;
+    if (trailing) {
+        pp->sip_trailing_bytes += trailing;
+        sf_anomaly_emit(&pp->anom, meta->file, sf_msg_meta_last_frame(meta), meta->ts,
+                        SF_ANOM_SIP_TRAILING_BYTES,
+                        "%u bytes after the declared body discarded (RFC 3261 18.3)", trailing);
+    }
+    /* A snaplen-cut datagram whose framing looked complete (no
+     * Content-Length, say) is still cut: say so. */
+    if (pdu->truncated && !defect) defect = "datagram cut short by the capture snaplen";
+    deliver(pp, meta, data + start, mlen, defect);
+}
+
+static void on_pdu(void *user, const sf_net_pdu_t *pdu)
+{
+    sf_packet_path_t *pp = user;
+    if (pdu->ip_proto == SF_IPPROTO_UDP) {
+        on_udp(pp, pdu);
+        return;
+    }
+    const sf_msg_meta_t *m = pdu->meta;
+    sf_tcp_segment_t seg = {
+        .file = m->file,
+        .frame = sf_msg_meta_last_frame(m),
+        .ts = m->ts,
+        .src = m->src,
+        .dst = m->dst,
+        .seq = pdu->seq,
+        .ack = pdu->ack,
+        .flags = pdu->flags,
+        .window = pdu->window,
+        .payload = pdu->payload,
+        .len = pdu->len,
+    };
+    pp->cur_vlan = m->vlan;
+    sf_tcp_reasm_segment(pp->tcp, &seg);
+    pp->cur_vlan = 0;
+}
+
+static void on_raw_message(void *user, const sf_msg_meta_t *meta, const char *buf, uint32_t len,
+                           const char *defect)
+{
+    deliver(user, meta, buf, len, defect);
+}
+
+static void *tcp_open(void *user, uint32_t file, const sf_endpoint_t *src, const sf_endpoint_t *dst,
+                      uint64_t frame, sf_ts_t ts)
+{
+    (void)frame;
+    sf_packet_path_t *pp = user;
+    sf_msg_meta_t tmpl;
+    memset(&tmpl, 0, sizeof tmpl);
+    tmpl.file = file;
+    tmpl.src = *src;
+    tmpl.dst = *dst;
+    tmpl.transport = SF_TRANSPORT_TCP;
+    tmpl.vlan = pp->cur_vlan;
+    tmpl.ts = ts;
+    return sf_sip_stream_create(&pp->stream_cfg, &tmpl, &pp->raw, &pp->anom);
+}
+
+static void tcp_data(void *user, void *app, const uint8_t *p, uint32_t len, uint64_t frame,
+                     sf_ts_t ts)
+{
+    (void)user;
+    if (app) sf_sip_stream_push(app, p, len, frame, ts);
+}
+
+static void tcp_gap(void *user, void *app, uint64_t missing, uint64_t frame, sf_ts_t ts)
+{
+    (void)user;
+    if (app) sf_sip_stream_gap(app, missing, frame, ts);
+}
+
+static void tcp_close(void *user, void *app, uint64_t frame, sf_ts_t ts)
+{
+    sf_packet_path_t *pp = user;
+    if (!app) return;
+    if (!pp->destroying) sf_sip_stream_finish(app, frame, ts);
+    sf_sip_stream_destroy(app);
+}
+
+sf_packet_path_t *sf_packet_path_create(const sf_packet_path_config_t *cfg,
+                                        const sf_sip_sink_t *sink,
+                                        const sf_anomaly_sink_t *anomalies)
+{
+    sf_packet_path_t *pp = calloc(1, sizeof *pp);
+    if (!pp) return NULL;
+    if (cfg) pp->cfg = *cfg;
+    else sf_packet_path_config_default(&pp->cfg);
+    if (sink) pp->sink = *sink;
+    if (anomalies) pp->anom = *anomalies;
+    pp->raw = (sf_sip_raw_sink_t){on_raw_message, pp};
+    pp->stream_cfg.max_message = pp->cfg.sip_max_message;
+
+    sf_net_config_t nc = {
+        .defrag = {.max_bytes = pp->cfg.frag_max_bytes,
+                   .max_datagrams = pp->cfg.frag_max_datagrams,
+                   .timeout_ns = pp->cfg.frag_timeout_ns},
+        .max_tunnel_depth = pp->cfg.max_tunnel_depth,
+    };
+    sf_net_sink_t ns = {on_pdu, pp};
+    pp->net = sf_net_decoder_create(&nc, &ns, &pp->anom);
+    sf_tcp_callbacks_t cb = {tcp_open, tcp_data, tcp_gap, tcp_close};
+    pp->tcp = sf_tcp_reasm_create(&pp->cfg.tcp, &cb, pp, &pp->anom);
+    pp->parser = sf_sip_parser_create();
+    if (!pp->net || !pp->tcp || !pp->parser) {
+        sf_packet_path_destroy(pp);
+        return NULL;
+    }
+    return pp;
+}
+
+void sf_packet_path_push(sf_packet_path_t *pp, const sf_packet_t *pkt)
+{
+    sf_net_decoder_push(pp->net, pkt);
+}
+
+void sf_packet_path_finish(sf_packet_path_t *pp)
+{
+    sf_tcp_reasm_finish(pp->tcp);
+    sf_net_decoder_finish(pp->net);
+}
+
+void sf_packet_path_get_stats(const sf_packet_path_t *pp, sf_packet_path_stats_t *st)
+{
+    sf_net_stats_t ns;
+    sf_net_decoder_get_stats(pp->net, &ns);
+    memset(st, 0, sizeof *st);
+    st->packets = ns.packets;
+    st->ipv4 = ns.ipv4;
+    st->ipv6 = ns.ipv6;
+    st->non_ip = ns.non_ip;
+    st->tunnelled = ns.tunnelled;
+    st->fragments = ns.defrag.fragments;
+    st->reassembled = ns.defrag.reassembled;
+    st->frag_incomplete = ns.defrag.incomplete;
+    st->frag_evicted = ns.defrag.evicted;
+    st->frag_overlaps = ns.defrag.overlaps;
+    st->udp = ns.udp;
+    st->tcp = ns.tcp;
+    st->icmp = ns.icmp;
+    st->sip_messages = pp->sip_messages;
+    st->sip_malformed = pp->sip_malformed;
+    st->sip_trailing_bytes = pp->sip_trailing_bytes;
+    sf_tcp_reasm_get_stats(pp->tcp, &st->tcp_stats);
+}
+
+void sf_packet_path_destroy(sf_packet_path_t *pp)
+{
+    if (!pp) return;
+    pp->destroying = true;
+    if (pp->tcp) sf_tcp_reasm_destroy(pp->tcp);
+    sf_net_decoder_destroy(pp->net);
+    sf_sip_parser_destroy(pp->parser);
+    free(pp);
+}

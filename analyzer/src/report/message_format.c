@@ -6,8 +6,10 @@
 
 #include "sipflow/message_format.h"
 
-void sf_format_message_json(sf_json_t *j, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg)
+void sf_format_message_json(sf_json_t *j, const sf_msg_info_t *info)
 {
+    const sf_msg_meta_t *meta = info->meta;
+    const sf_sip_msg_t *msg = info->msg;
     char b[SF_ENDPOINT_STRLEN > SF_TS_STRLEN ? SF_ENDPOINT_STRLEN : SF_TS_STRLEN];
 
     sf_json_key(j, "schema_version");
@@ -61,6 +63,23 @@ void sf_format_message_json(sf_json_t *j, const sf_msg_meta_t *meta, const sf_si
     }
     sf_json_key(j, "malformed");
     sf_json_string(j, msg->malformed); /* null when well-formed */
+    sf_json_key(j, "call");
+    if (info->call)
+        sf_json_uint(j, info->call);
+    else
+        sf_json_null(j);
+    sf_json_key(j, "dialog");
+    if (info->dialog)
+        sf_json_uint(j, info->dialog);
+    else
+        sf_json_null(j);
+    sf_json_key(j, "txn");
+    if (info->txn)
+        sf_json_uint(j, info->txn);
+    else
+        sf_json_null(j);
+    sf_json_key(j, "retransmission");
+    sf_json_bool(j, info->retransmission);
 }
 
 void sf_format_anomaly_json(sf_json_t *j, const sf_anomaly_t *a)

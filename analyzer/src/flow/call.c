@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Calls: the INVITE-initiated exchange for one Call-ID and From tag, its
+ * outcome, timings, problems, frames and ladder. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow_internal.h"
+
+const char *sf_outcome_name(sf_outcome_t o)
+{
+    static const char *const names[SF_OUTCOME_COUNT] = {
+        "answered",   "cancelled", "busy",   "no_answer", "rejected",
+        "not_found",  "redirected", "failed", "timeout",   "unfinished"};
+    return (unsigned)o < SF_OUTCOME_COUNT ? names[o] : "unknown";
+}
+
+bool sf_outcome_failed(sf_outcome_t o)
+{
+    return o != SF_OUTCOME_ANSWERED && o != SF_OUTCOME_UNFINISHED;
+}
+
+sf_outcome_t sf_outcome_from_code(int code, bool cancelled)
+{
+    if (code >= 200 && code < 300) return SF_OUTCOME_ANSWERED; /* a 2xx racing CANCEL wins */
+    if (cancelled) return SF_OUTCOME_CANCELLED;
+    switch (code) {
+    case 486:
+    case 600: return SF_OUTCOME_BUSY;
+    case 408:
+    case 480: return SF_OUTCOME_NO_ANSWER;
+    case 403:
+    case 603: return SF_OUTCOME_REJECTED;
+    case 404:
+    case 604: return SF_OUTCOME_NOT_FOUND;
+    default: break;
+    }
+    if (code >= 300 && code < 400) return SF_OUTCOME_REDIRECTED;
+    if (code >= 400 && code < 700) return SF_OUTCOME_FAILED;
+    return SF_OUTCOME_UNFINISHED;
+}
+
+const char *sf_problem_name(unsigned bit)
+{
+    static const char *const names[] = {"2xx-not-acked", "session-expired", "reinvite-failed",
+                                        "bye-failed", "in-dialog-failure"};
+    return bit < sizeof names / sizeof names[0] ? names[bit] : NULL;
+}
+
+#define CKEY_MAX 600
+static size_t ckey(char *k, sf_slice_t cid, sf_slice_t tag)
+{
+    uint32_t a = cid.len > 400 ? 400 : cid.len, b = tag.len > 180 ? 180 : tag.len;
+    if (a) memcpy(k, cid.p, a);
+    k[a] = 0;
+    if (b) memcpy(k + a + 1, tag.p, b);
+    k[a + 1 + b] = 0;
+    return a + b + 2;
+}
+
+call_t *sf_flow_call_find(sf_engine_t *e, sf_slice_t cid, sf_slice_t tag)
+{
+    char k[CKEY_MAX];
+    size_t n = ckey(k, cid, tag);
+    uint64_t h = sf_hash_bytes(3, k, n);
+    uint32_t it = 0;
+    call_t *c;
+    while ((c = sf_hmap_next(&e->calls, h, &it)))
+        if (c->keylen == n && memcmp(c->key, k, n) == 0) return c;
+    return NULL;
+}
+
+call_t *sf_flow_call_create(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_t *m,
+                            bool partial)
+{
+    char k[CKEY_MAX];
+    /* A partial call picked up in the middle is keyed by the From tag of
+     * the request we saw: the callee's BYE has the callee's tag there. */
+    size_t n = ckey(k, m->call_id, m->from_tag);
+    call_t *c = calloc(1, sizeof *c);
+    if (!c) return NULL;
+    c->key = malloc(n);
+    c->hash = sf_hash_bytes(3, k, n);
+    if (!c->key || !sf_hmap_insert(&e->calls, c->hash, c)) {
+        free(c->key);
+        free(c);
+        return NULL;
+    }
+    memcpy(c->key, k, n);
+    c->keylen = (uint32_t)n;
+    c->timer.kind = TIMER_CALL;
+    c->pub.refcount = 1;
+    c->pub.number = ++e->next_call;
+    c->pub.partial = partial;
+    c->pub.call_id = sf_flow_arena_slice(&c->arena, m->call_id);
+    c->pub.from = sf_flow_arena_slice(&c->arena, m->from);
+    c->pub.to = sf_flow_arena_slice(&c->arena, m->to);
+    c->pub.from_tag = sf_flow_arena_slice(&c->arena, m->from_tag);
+    c->pub.request_uri = m->is_request ? sf_flow_arena_slice(&c->arena, m->request_uri) : NULL;
+    c->pub.start_time = meta->ts;
+    c->pub.pdd_ms = c->pub.setup_ms = c->pub.duration_ms = -1;
+    c->first_ns = c->last_ns = ts_ns(meta->ts);
+    c->invite_first_ns = -1;
+    c->bye_ns = -1;
+    c->min_hop = 0xffff;
+    c->deep_code = 0;
+    e->stats.calls++;
+    e->stats.open_calls++;
+    sf_timer_set(&e->timers, &c->timer, e->now + e->cfg.call_idle_ns);
+    return c;
+}
+
+void sf_flow_call_attach_txn(call_t *c, txn_t *t)
+{
+    if (t->call == c) return;
+    sf_flow_call_detach_txn(t);
+    t->call = c;
+    t->call_prev = NULL;
+    t->call_next = c->txns;
+    if (c->txns) c->txns->call_prev = t;
+    c->txns = t;
+}
+
+void sf_flow_call_detach_txn(txn_t *t)
+{
+    call_t *c = t->call;
+    if (!c) return;
+    if (t->call_prev)
+        t->call_prev->call_next = t->call_next;
+    else
+        c->txns = t->call_next;
+    if (t->call_next) t->call_next->call_prev = t->call_prev;
+    t->call = NULL;
+    t->call_prev = t->call_next = NULL;
+}
+
+/* ---- per-message bookkeeping ------------------------------------------ */
+
+static void add_frames(sf_engine_t *e, call_t *c, const sf_msg_meta_t *meta)
+{
+    sf_call_t *p = &c->pub;
+    for (uint32_t i = 0; i < meta->n_frames; i++) {
+        if (p->n_frames >= e->cfg.max_call_frames) {
+            p->frames_omitted += meta->n_frames - i;
+            return;
+        }
+        if (p->n_frames == c->cap_frames) {
+            uint32_t nc = c->cap_frames ? c->cap_frames * 2 : 16;
+            if (nc > e->cfg.max_call_frames) nc = e->cfg.max_call_frames;
+            uint64_t *nf = realloc(p->frames, nc * sizeof *nf);
+            if (!nf) return;
+            p->frames = nf;
+            uint32_t *nff = realloc(p->frame_files, nc * sizeof *nff);
+            if (!nff) return;
+            p->frame_files = nff;
+            c->cap_frames = nc;
+        }
+        /* frames arrive nearly sorted (fragments/segments may reorder):
+         * insertion keeps (file, frame) ascending and unique */
+        uint32_t j = p->n_frames;
+        uint64_t f = meta->frames[i];
+        uint32_t fi = meta->file;
+        while (j > 0 && (p->frame_files[j - 1] > fi ||
+                         (p->frame_files[j - 1] == fi && p->frames[j - 1] > f)))
+            j--;
+        if (j > 0 && p->frame_files[j - 1] == fi && p->frames[j - 1] == f) continue;
+        memmove(&p->frames[j + 1], &p->frames[j], (p->n_frames - j) * sizeof *p->frames);
+        memmove(&p->frame_files[j + 1], &p->frame_files[j],
+                (p->n_frames - j) * sizeof *p->frame_files);
+        p->frames[j] = f;
+        p->frame_files[j] = fi;
+        p->n_frames++;
+    }
+}
+
+static uint32_t endpoint_index(call_t *c, const sf_endpoint_t *ep)
+{
+    sf_call_t *p = &c->pub;
+    for (uint32_t i = 0; i < p->n_endpoints; i++)
+        if (sf_endpoint_eq(&p->endpoints[i].ep, ep)) return i;
+    if (p->n_endpoints == c->cap_endpoints) {
+        uint32_t nc = c->cap_endpoints ? c->cap_endpoints * 2 : 4;
+        sf_call_endpoint_t *ne = realloc(p->endpoints, nc * sizeof *ne);
+        if (!ne) return 0;
+        p->endpoints = ne;
+        c->cap_endpoints = nc;
+    }
+    p->endpoints[p->n_endpoints].ep = *ep;
+    p->endpoints[p->n_endpoints].agent = NULL;
+    return p->n_endpoints++;
+}
+
+static void add_arrow(sf_engine_t *e, call_t *c, txn_t *t, dialog_t *d, const sf_msg_meta_t *meta,
+                      const sf_sip_msg_t *m, bool retrans)
+{
+    sf_call_t *p = &c->pub;
+    uint32_t from = endpoint_index(c, &meta->src), to = endpoint_index(c, &meta->dst);
+    /* who is who: the agent string names the endpoint that sent it */
+    sf_slice_t agent = sf_flow_header_value(m, m->is_request ? SF_HDR_USER_AGENT : SF_HDR_SERVER);
+    if (agent.len && from < p->n_endpoints && !p->endpoints[from].agent)
+        p->endpoints[from].agent = sf_flow_arena_slice(&c->arena, agent);
+    if (!e->cfg.keep_ladder) return;
+    if (p->n_arrows >= e->cfg.max_arrows) {
+        p->arrows_omitted++;
+        return;
+    }
+    if (p->n_arrows == c->cap_arrows) {
+        uint32_t nc = c->cap_arrows ? c->cap_arrows * 2 : 8;
+        if (nc > e->cfg.max_arrows) nc = e->cfg.max_arrows;
+        sf_arrow_t *na = realloc(p->arrows, nc * sizeof *na);
+        if (!na) return;
+        p->arrows = na;
+        c->cap_arrows = nc;
+    }
+    sf_arrow_t *a = &p->arrows[p->n_arrows++];
+    memset(a, 0, sizeof *a);
+    a->from = from;
+    a->to = to;
+    a->frame = sf_msg_meta_last_frame(meta);
+    a->file = meta->file;
+    a->ts = meta->ts;
+    a->txn = t ? t->number : 0;
+    a->dialog = d ? d->number : 0;
+    a->retransmission = retrans;
+    a->request = m->is_request;
+    a->status = m->is_request ? 0 : m->status;
+    a->hop = t ? t->hop : 0;
+    char buf[160];
+    if (m->is_request) {
+        a->label = sf_flow_arena_slice(&c->arena, m->method);
+    } else {
+        int r = snprintf(buf, sizeof buf, "%u %.*s", (unsigned)m->status,
+                         (int)(m->reason.len > 100 ? 100 : m->reason.len),
+                         m->reason.p ? m->reason.p : "");
+        a->label = sf_arena_strndup(&c->arena, buf, r < 0 ? 0 : (size_t)r);
+        a->failure = m->status >= 400;
+    }
+    int r = snprintf(buf, sizeof buf, "CSeq %u %.*s", (unsigned)m->cseq,
+                     (int)(m->cseq_method.len > 40 ? 40 : m->cseq_method.len),
+                     m->cseq_method.p ? m->cseq_method.p : "");
+    a->detail = sf_arena_strndup(&c->arena, buf, r < 0 ? 0 : (size_t)r);
+}
+
+static void attempt_reset(call_t *c, attempt_t *a)
+{
+    (void)c; /* strings live in the call's arena until the call ends */
+    memset(a, 0, sizeof *a);
+}
+
+/* The deciding response is the final response to the last initial INVITE
+ * on the most upstream hop seen (hop = number of Vias below the top). */
+static void on_initial_invite(sf_engine_t *e, call_t *c, txn_t *t, int64_t now)
+{
+    (void)e;
+    if (c->invite_first_ns < 0) c->invite_first_ns = now;
+    if (c->cur.present && t->number == c->cur.txn) return;
+    if (t->hop > c->min_hop) return; /* a downstream copy of the request */
+    if (c->cur.present && t->hop == c->min_hop) {
+        /* a new attempt on the same hop: after a challenge or redirect */
+        int prev = c->cur.final_code;
+        if (prev == 401 || prev == 407)
+            c->pub.challenges++;
+        else if (prev >= 300 && prev < 400)
+            c->pub.redirects++;
+    }
+    c->min_hop = t->hop;
+    attempt_reset(c, &c->cur);
+    c->cur.present = true;
+    c->cur.txn = t->number;
+    c->cur.hop = t->hop;
+    c->cur.cseq = t->cseq;
+    c->cur.first_ns = now;
+    c->cur.cancelled = t->cancelled;
+}
+
+static void set_deadline(sf_engine_t *e, call_t *c)
+{
+    int64_t d = c->last_ns + e->cfg.call_idle_ns;
+    if (c->ended)
+        d = c->last_ns + T64(e); /* absorb retransmitted BYE/200 */
+    else if (c->cur.present && c->cur.final_code >= 300)
+        d = c->cur.final_ns + T64(e); /* a challenge or redirect may follow */
+    else if (c->cur.timed_out)
+        d = c->last_ns + T64(e);
+    sf_timer_set(&e->timers, &c->timer, d);
+}
+
+static bool dialog_ending_code(int code)
+{
+    /* 12.2.1.2: 481 or 408 to an in-dialog request ends the dialog */
+    return code == 481 || code == 408;
+}
+
+void sf_flow_call_message(sf_engine_t *e, call_t *c, txn_t *t, dialog_t *d,
+                          const sf_msg_meta_t *meta, const sf_sip_msg_t *m, bool retrans)
+{
+    int64_t now = ts_ns(meta->ts);
+    sf_call_t *p = &c->pub;
+    p->messages++;
+    if (retrans) p->retransmissions++;
+    c->last_ns = now;
+    add_frames(e, c, meta);
+    add_arrow(e, c, t, d, meta, m, retrans);
+
+    if (m->is_request) {
+        switch (m->method_id) {
+        case SF_METHOD_INVITE:
+            if (t && t->initial) {
+                if (!retrans) {
+                    if (!p->request_uri)
+                        p->request_uri = sf_flow_arena_slice(&c->arena, m->request_uri);
+                    on_initial_invite(e, c, t, now);
+                }
+                if (c->cur.present && t->number == c->cur.txn) c->cur.req_sent = t->req_sent;
+            }
+            break;
+        case SF_METHOD_CANCEL:
+            if (c->cur.present && t && t->cseq == c->cur.cseq && t->hop == c->cur.hop)
+                c->cur.cancelled = true;
+            break;
+        case SF_METHOD_ACK:
+            if (!t || !t->invite) c->ack_for_2xx = true;
+            break;
+        case SF_METHOD_BYE:
+            if (!retrans && c->bye_ns < 0) {
+                c->bye_ns = now;
+                p->has_bye = true;
+                p->ended_by_caller = p->from_tag && m->from_tag.len == strlen(p->from_tag) &&
+                                     memcmp(m->from_tag.p, p->from_tag, m->from_tag.len) == 0;
+                if (p->partial) p->ended_by_caller = false; /* unknown who called */
+            }
+            c->ended = true;
+            if (d) sf_flow_dialog_set_state(e, d, SF_DIALOG_TERMINATED);
+            break;
+        default: break;
+        }
+    } else {
+        int code = m->status;
+        bool to_initial = t && t->initial;
+        if (to_initial && c->cur.present && t->number == c->cur.txn) {
+            attempt_t *a = &c->cur;
+            a->got_response = true;
+            if (retrans) a->resp_retrans++;
+            if (code < 200) {
+                if (!a->first_prov_ns) a->first_prov_ns = now;
+                if ((code == 180 || code == 183) && !a->ringing_ns) a->ringing_ns = now;
+                if ((code == 180 || code == 183) && p->pdd_ms < 0 && c->invite_first_ns >= 0)
+                    p->pdd_ms = (now - c->invite_first_ns) / 1000000;
+            } else if (!a->final_code) {
+                a->final_code = code;
+                a->final_ns = now;
+                if (code < 300) a->answer_ns = now;
+                a->reason_phrase = sf_flow_arena_slice(&c->arena, m->reason);
+                sf_flow_reason_header(&c->arena, m, &a->reason);
+                sf_slice_t w = sf_flow_header_value(m, SF_HDR_WARNING);
+                a->warning = w.len ? sf_flow_arena_slice(&c->arena, w) : NULL;
+                a->final_from = meta->src;
+                sf_slice_t srv = sf_flow_header_value(m, SF_HDR_SERVER);
+                a->final_agent = srv.len ? sf_flow_arena_slice(&c->arena, srv) : NULL;
+            } else if (code >= 200 && code < 300 && retrans && !c->ack_for_2xx) {
+                c->twoxx_retrans++;
+            }
+        }
+        if (to_initial && code >= 200 && t->hop >= c->deep_hop) {
+            /* the deepest leg's final, to see what a proxy translated (16.7) */
+            if (!(t->hop == c->deep_hop && c->deep_code)) {
+                c->deep_hop = t->hop;
+                c->deep_code = code;
+                c->deep_from = meta->src;
+                sf_slice_t srv = sf_flow_header_value(m, SF_HDR_SERVER);
+                c->deep_agent = srv.len ? sf_flow_arena_slice(&c->arena, srv) : NULL;
+            }
+        }
+        if (!to_initial && code >= 300 && !retrans && t && t->in_dialog && code != 401 &&
+            code != 407 && code != 491) {
+            p->in_dialog_failures++;
+            if (m->cseq_method_id == SF_METHOD_INVITE && dialog_ending_code(code))
+                p->problems |= SF_PROBLEM_REINVITE_FAILED;
+            else if (m->cseq_method_id == SF_METHOD_BYE && dialog_ending_code(code))
+                p->problems |= SF_PROBLEM_BYE_FAILED;
+            else if (m->cseq_method_id != SF_METHOD_INVITE && m->cseq_method_id != SF_METHOD_BYE)
+                p->problems |= SF_PROBLEM_IN_DIALOG_FAILURE;
+            else if (m->cseq_method_id == SF_METHOD_INVITE)
+                p->problems |= SF_PROBLEM_REINVITE_FAILED;
+            if (dialog_ending_code(code)) {
+                c->ended = true;
+                if (d) sf_flow_dialog_set_state(e, d, SF_DIALOG_TERMINATED);
+            }
+        }
+    }
+    set_deadline(e, c);
+}
+
+void sf_flow_call_txn_timeout(sf_engine_t *e, call_t *c, txn_t *t)
+{
+    if (c->cur.present && t->number == c->cur.txn) c->cur.timed_out = true;
+    if (t->method == SF_METHOD_BYE) {
+        c->ended = true;
+        c->pub.problems |= SF_PROBLEM_BYE_FAILED;
+    }
+    set_deadline(e, c);
+}
+
+/* ---- the end of a call -------------------------------------------------- */
+
+static void decide(sf_engine_t *e, call_t *c, bool capture_ended)
+{
+    sf_call_t *p = &c->pub;
+    attempt_t *a = &c->cur;
+    p->final_code = a->final_code;
+    p->reason_phrase = a->reason_phrase;
+    p->reason_header = a->reason;
+    if (!a->present) {
+        /* mid-call pick-up: in-dialog requests prove a dialog existed */
+        p->outcome = p->partial ? SF_OUTCOME_ANSWERED : SF_OUTCOME_UNFINISHED;
+    } else if (a->answer_ns) {
+        p->outcome = SF_OUTCOME_ANSWERED;
+    } else if (a->final_code >= 300) {
+        p->outcome = sf_outcome_from_code(a->final_code, a->cancelled);
+    } else if (a->cancelled) {
+        p->outcome = SF_OUTCOME_CANCELLED;
+    } else if (a->got_response) {
+        p->outcome = SF_OUTCOME_UNFINISHED;
+    } else if (a->timed_out || e->now - a->first_ns >= T64(e)) {
+        p->outcome = SF_OUTCOME_TIMEOUT; /* Timer B */
+    } else if (capture_ended && a->req_sent > 1) {
+        p->outcome = SF_OUTCOME_TIMEOUT; /* retransmitted, never answered */
+    } else {
+        p->outcome = SF_OUTCOME_UNFINISHED;
+    }
+    /* timings from the first INVITE, before any challenge */
+    int64_t t0 = c->invite_first_ns;
+    if (t0 >= 0) {
+        if (p->pdd_ms < 0 && a->final_code) p->pdd_ms = (a->final_ns - t0) / 1000000;
+        if (a->answer_ns) p->setup_ms = (a->answer_ns - t0) / 1000000;
+    }
+    if (a->answer_ns && c->bye_ns >= 0 && c->bye_ns >= a->answer_ns)
+        p->duration_ms = (c->bye_ns - a->answer_ns) / 1000000;
+    if (p->outcome == SF_OUTCOME_ANSWERED && c->twoxx_retrans && !c->ack_for_2xx)
+        p->problems |= SF_PROBLEM_2XX_NOT_ACKED;
+
+    sf_diagnosis_t *dg = &p->diagnosis;
+    memset(dg, 0, sizeof *dg);
+    if (sf_outcome_failed(p->outcome) || p->problems) {
+        dg->present = true;
+        dg->outcome = p->outcome;
+        dg->code = a->final_code;
+        dg->reason_phrase = a->reason_phrase;
+        dg->failed_by = a->final_from;
+        dg->failed_by_agent = a->final_agent;
+        if (c->deep_code && c->deep_hop > a->hop && c->deep_code != a->final_code) {
+            dg->origin_code = c->deep_code;
+            dg->origin_by = c->deep_from;
+            dg->origin_agent = c->deep_agent;
+        }
+        dg->reason = a->reason;
+        dg->warning = a->warning;
+        int64_t end = a->final_ns ? a->final_ns : e->now;
+        dg->elapsed_ms = a->present ? (end - a->first_ns) / 1000000 : 0;
+        dg->invite_retransmissions = a->req_sent > 1 ? a->req_sent - 1 : 0;
+        dg->response_retransmissions = a->resp_retrans;
+        dg->problems = p->problems;
+        dg->cancelled_by_caller = a->cancelled;
+        char *s = sf_diagnosis_sentence(p);
+        if (s) {
+            p->diagnosis_text = sf_arena_strndup(&c->arena, s, strlen(s));
+            free(s);
+        }
+    }
+}
+
+static void call_free(sf_engine_t *e, call_t *c)
+{
+    while (c->txns) sf_flow_call_detach_txn(c->txns);
+    while (c->dialogs) {
+        dialog_t *d = c->dialogs;
+        c->dialogs = d->call_next;
+        d->call = NULL;
+        d->call_next = NULL;
+    }
+    sf_timer_cancel(&e->timers, &c->timer);
+    sf_hmap_remove(&e->calls, c->hash, c);
+    e->stats.open_calls--;
+    free(c->key);
+    c->key = NULL;
+    sf_call_unref(&c->pub);
+}
+
+void sf_call_ref(sf_call_t *p)
+{
+    p->refcount++;
+}
+
+void sf_call_unref(sf_call_t *p)
+{
+    if (--p->refcount > 0) return;
+    call_t *c = (call_t *)p; /* pub is the first member */
+    free(p->frames);
+    free(p->frame_files);
+    free(p->endpoints);
+    free(p->arrows);
+    sf_arena_free(&c->arena);
+    free(c);
+}
+
+static void end_call(sf_engine_t *e, call_t *c, bool capture_ended)
+{
+    /* the INVITE's own transactions may still be pending: fold their
+     * request counts into the attempt before deciding */
+    for (txn_t *t = c->txns; t; t = t->call_next)
+        if (c->cur.present && t->number == c->cur.txn) c->cur.req_sent = t->req_sent;
+    decide(e, c, capture_ended);
+    if (e->sink.call_done) e->sink.call_done(e->sink.user, &c->pub);
+    call_free(e, c);
+}
+
+void sf_flow_call_end(sf_engine_t *e, call_t *c)
+{
+    end_call(e, c, true);
+}
+
+void sf_flow_call_expire(sf_engine_t *e, call_t *c)
+{
+    end_call(e, c, false);
+}

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Dialogs (RFC 3261 12): Call-ID + the two tags, matched in either
+ * direction (12: the local and remote tags swap with the direction). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow_internal.h"
+
+const char *sf_dialog_state_name(sf_dialog_state_t s)
+{
+    static const char *const names[SF_DIALOG_STATE_COUNT] = {"early", "confirmed", "terminated"};
+    return (unsigned)s < SF_DIALOG_STATE_COUNT ? names[s] : "unknown";
+}
+
+#define DKEY_MAX 800
+#define DFIELD_MAX 256
+
+static size_t dkey(char *k, sf_slice_t cid, sf_slice_t a, sf_slice_t b)
+{
+    /* order the tags so both directions give the same key */
+    int c = memcmp(a.p ? a.p : "", b.p ? b.p : "", a.len < b.len ? a.len : b.len);
+    if (c > 0 || (c == 0 && a.len > b.len)) {
+        sf_slice_t t = a;
+        a = b;
+        b = t;
+    }
+    size_t n = 0;
+    sf_slice_t f[3] = {cid, a, b};
+    for (int i = 0; i < 3; i++) {
+        uint32_t l = f[i].len > DFIELD_MAX ? DFIELD_MAX : f[i].len;
+        if (l) memcpy(k + n, f[i].p, l);
+        n += l;
+        k[n++] = 0;
+    }
+    return n;
+}
+
+dialog_t *sf_flow_dialog_find(sf_engine_t *e, sf_slice_t cid, sf_slice_t t1, sf_slice_t t2)
+{
+    char k[DKEY_MAX];
+    size_t n = dkey(k, cid, t1, t2);
+    uint64_t h = sf_hash_bytes(7, k, n);
+    uint32_t it = 0;
+    dialog_t *d;
+    while ((d = sf_hmap_next(&e->dialogs, h, &it)))
+        if (d->keylen == n && memcmp(d->key, k, n) == 0) return d;
+    return NULL;
+}
+
+dialog_t *sf_flow_dialog_create(sf_engine_t *e, sf_slice_t cid, sf_slice_t t1, sf_slice_t t2)
+{
+    char k[DKEY_MAX];
+    size_t n = dkey(k, cid, t1, t2);
+    dialog_t *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    d->key = malloc(n);
+    d->hash = sf_hash_bytes(7, k, n);
+    if (!d->key || !sf_hmap_insert(&e->dialogs, d->hash, d)) {
+        free(d->key);
+        free(d);
+        return NULL;
+    }
+    memcpy(d->key, k, n);
+    d->keylen = (uint32_t)n;
+    d->number = ++e->next_dialog;
+    d->state = SF_DIALOG_EARLY;
+    d->timer.kind = TIMER_DIALOG;
+    d->last_ns = e->now;
+    e->stats.dialogs++;
+    e->stats.open_dialogs++;
+    sf_timer_set(&e->timers, &d->timer, e->now + e->cfg.call_idle_ns);
+    return d;
+}
+
+void sf_flow_dialog_set_state(sf_engine_t *e, dialog_t *d, sf_dialog_state_t st)
+{
+    /* states only move forward: early -> confirmed -> terminated */
+    if (st > d->state) d->state = st;
+    d->last_ns = e->now;
+    int64_t until = d->state == SF_DIALOG_TERMINATED ? e->now + T64(e) : e->now + e->cfg.call_idle_ns;
+    sf_timer_set(&e->timers, &d->timer, until);
+}
+
+void sf_flow_dialog_attach(call_t *c, dialog_t *d)
+{
+    if (d->call == c) return;
+    if (d->call) {
+        /* a dialog belongs to one call; move it */
+        dialog_t **pp = &d->call->dialogs;
+        while (*pp && *pp != d) pp = &(*pp)->call_next;
+        if (*pp) *pp = d->call_next;
+    }
+    d->call = c;
+    d->call_next = c->dialogs;
+    c->dialogs = d;
+    c->pub.n_dialogs++;
+}
+
+static void detach(dialog_t *d)
+{
+    if (!d->call) return;
+    dialog_t **pp = &d->call->dialogs;
+    while (*pp && *pp != d) pp = &(*pp)->call_next;
+    if (*pp) *pp = d->call_next;
+    d->call = NULL;
+    d->call_next = NULL;
+}
+
+void sf_flow_dialog_free(sf_engine_t *e, dialog_t *d)
+{
+    detach(d);
+    sf_timer_cancel(&e->timers, &d->timer);
+    sf_hmap_remove(&e->dialogs, d->hash, d);
+    e->stats.open_dialogs--;
+    free(d->key);
+    free(d);
+}
+
+void sf_flow_dialog_expire(sf_engine_t *e, dialog_t *d)
+{
+    /* a dialog of a live call lives as long as the call */
+    if (d->call && d->state != SF_DIALOG_TERMINATED) {
+        sf_timer_set(&e->timers, &d->timer, e->now + e->cfg.call_idle_ns);
+        return;
+    }
+    sf_flow_dialog_free(e, d);
+}

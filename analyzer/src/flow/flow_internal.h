@@ -1,0 +1,206 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Internal state of the flow engine: transactions, dialogs, calls and
+ * registrations, their tables and timers. Ownership: the engine owns every
+ * object; links between objects are cleared on both sides before an object
+ * is freed (txn <-> call, dialog <-> call, txn <-> registration), so no
+ * pointer ever dangles. */
+#ifndef SF_FLOW_INTERNAL_H
+#define SF_FLOW_INTERNAL_H
+
+#include "sipflow/engine.h"
+
+#include "arena.h"
+#include "hash_map.h"
+#include "timer_heap.h"
+
+enum { TIMER_TXN = 1, TIMER_CALL, TIMER_DIALOG, TIMER_REG };
+
+/* Retransmission fingerprints kept per transaction (bounded: a message past
+ * the cap is compared with the cap's worth and otherwise taken as new). */
+#define TXN_MAX_FP 48
+
+typedef struct call call_t;
+typedef struct dialog dialog_t;
+typedef struct reg reg_t;
+
+typedef struct txn {
+    sf_timer_t timer;
+    uint64_t hash;
+    char *key;
+    uint32_t keylen;
+    uint32_t number;
+    sf_sip_method_t method;
+    char method_name[24]; /* truncated token for extension methods */
+    bool invite;
+    bool initial;      /* INVITE without To tag */
+    bool in_dialog;    /* request carried a To tag */
+    sf_txn_state_t state;
+    uint32_t cseq;
+    uint16_t hop;
+    uint32_t file;
+    sf_endpoint_t req_src, req_dst;
+    int64_t first_ns, last_req_ns, first_resp_ns, final_ns;
+    uint64_t req_frame, final_frame;
+    int final_code;
+    uint32_t req_sent;        /* transmissions of the request */
+    uint32_t retransmissions; /* requests + responses */
+    bool timed_out;
+    bool cancelled;           /* a CANCEL for this INVITE was seen */
+    bool acked;
+    bool emitted;
+    uint32_t n_fp;
+    uint64_t fp[TXN_MAX_FP];
+    call_t *call;
+    struct txn *call_prev, *call_next; /* the call's transaction list */
+    reg_t *reg;
+    struct txn *reg_prev, *reg_next;
+    dialog_t *dialog;
+} txn_t;
+
+struct dialog {
+    sf_timer_t timer;
+    uint64_t hash;
+    char *key; /* Call-ID \0 tag-low \0 tag-high */
+    uint32_t keylen;
+    uint32_t number;
+    sf_dialog_state_t state;
+    int64_t last_ns;
+    call_t *call;
+    dialog_t *call_next, *call_prev;
+};
+
+/* An attempt: one initial INVITE transaction on the call's most upstream
+ * hop, summarised so the call survives the transaction's end. */
+typedef struct attempt {
+    bool present;
+    uint32_t txn;
+    uint16_t hop;
+    uint32_t cseq;
+    int64_t first_ns;
+    int64_t first_prov_ns, ringing_ns, final_ns, answer_ns;
+    int final_code;
+    char *reason_phrase;
+    sf_reason_hdr_t reason;
+    char *warning;
+    sf_endpoint_t final_from;
+    char *final_agent;
+    bool cancelled;
+    bool got_response;
+    bool timed_out;
+    uint32_t req_sent;
+    uint32_t resp_retrans;
+} attempt_t;
+
+struct call {
+    sf_call_t pub;
+    sf_timer_t timer;
+    uint64_t hash;
+    char *key; /* Call-ID \0 From tag */
+    uint32_t keylen;
+    sf_arena_t arena; /* strings of pub, arrows' labels */
+    int64_t first_ns, last_ns;
+    uint16_t min_hop;
+    attempt_t cur;            /* last initial INVITE on the most upstream hop */
+    int64_t invite_first_ns;  /* the first INVITE (before any challenge) */
+    int64_t bye_ns;
+    bool ended;               /* BYE or dialog-ending failure seen */
+    bool ack_for_2xx;
+    uint32_t twoxx_retrans;
+    /* deepest leg's final (for "a proxy translated it") */
+    uint16_t deep_hop;
+    int deep_code;
+    sf_endpoint_t deep_from;
+    char *deep_agent;
+    txn_t *txns;              /* head of the transaction list */
+    dialog_t *dialogs;
+    uint32_t cap_frames, cap_arrows, cap_endpoints;
+};
+
+struct reg {
+    sf_registration_t pub;
+    sf_timer_t timer;
+    uint64_t hash;
+    char *key; /* AoR */
+    uint32_t keylen;
+    txn_t *txns;
+    int64_t first_ns;
+    int last_code;
+    bool done;
+};
+
+struct sf_engine {
+    sf_engine_config_t cfg;
+    sf_engine_sink_t sink;
+    int64_t t1_ns;
+    bool t1_inferred;
+    int64_t now;
+    sf_hmap_t txns, dialogs, calls, regs;
+    sf_timer_heap_t timers;
+    uint32_t next_txn, next_dialog, next_call, next_reg;
+    sf_engine_stats_t stats;
+};
+
+static inline int64_t ts_ns(sf_ts_t t)
+{
+    return t.sec * 1000000000 + (int64_t)t.nsec;
+}
+
+static inline sf_ts_t ns_ts(int64_t ns, uint8_t prec)
+{
+    int64_t s = ns / 1000000000, n = ns % 1000000000;
+    if (n < 0) {
+        n += 1000000000;
+        s--;
+    }
+    return (sf_ts_t){.sec = s, .nsec = (uint32_t)n, .prec = prec};
+}
+
+#define T64(e) (64 * (e)->t1_ns)
+
+/* transaction.c */
+txn_t *sf_flow_txn_match(sf_engine_t *e, const sf_sip_msg_t *msg, bool *is_new,
+                         txn_t **invite_for_cancel);
+bool sf_flow_txn_seen(txn_t *t, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg);
+void sf_flow_txn_update(sf_engine_t *e, txn_t *t, const sf_msg_meta_t *meta,
+                        const sf_sip_msg_t *msg, bool retrans);
+void sf_flow_txn_expire(sf_engine_t *e, txn_t *t);
+void sf_flow_txn_free(sf_engine_t *e, txn_t *t);
+void sf_flow_txn_emit(sf_engine_t *e, txn_t *t);
+
+/* dialog.c */
+dialog_t *sf_flow_dialog_find(sf_engine_t *e, sf_slice_t call_id, sf_slice_t tag1, sf_slice_t tag2);
+dialog_t *sf_flow_dialog_create(sf_engine_t *e, sf_slice_t call_id, sf_slice_t tag1,
+                                sf_slice_t tag2);
+void sf_flow_dialog_set_state(sf_engine_t *e, dialog_t *d, sf_dialog_state_t st);
+void sf_flow_dialog_attach(call_t *c, dialog_t *d);
+void sf_flow_dialog_free(sf_engine_t *e, dialog_t *d);
+void sf_flow_dialog_expire(sf_engine_t *e, dialog_t *d);
+
+/* call.c */
+call_t *sf_flow_call_find(sf_engine_t *e, sf_slice_t call_id, sf_slice_t from_tag);
+call_t *sf_flow_call_create(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg,
+                            bool partial);
+void sf_flow_call_message(sf_engine_t *e, call_t *c, txn_t *t, dialog_t *d,
+                          const sf_msg_meta_t *meta, const sf_sip_msg_t *msg, bool retrans);
+void sf_flow_call_attach_txn(call_t *c, txn_t *t);
+void sf_flow_call_detach_txn(txn_t *t);
+void sf_flow_call_expire(sf_engine_t *e, call_t *c);
+void sf_flow_call_end(sf_engine_t *e, call_t *c); /* decide, emit, free */
+void sf_flow_call_txn_timeout(sf_engine_t *e, call_t *c, txn_t *t);
+
+/* registration.c */
+void sf_flow_reg_message(sf_engine_t *e, txn_t *t, const sf_msg_meta_t *meta,
+                         const sf_sip_msg_t *msg, bool retrans);
+void sf_flow_reg_detach_txn(txn_t *t);
+void sf_flow_reg_txn_timeout(sf_engine_t *e, reg_t *r, txn_t *t);
+void sf_flow_reg_expire(sf_engine_t *e, reg_t *r);
+void sf_flow_reg_end(sf_engine_t *e, reg_t *r);
+
+/* helpers (engine.c) */
+char *sf_flow_strdup_slice(sf_slice_t s);
+char *sf_flow_arena_slice(sf_arena_t *a, sf_slice_t s);
+void sf_flow_reason_header(sf_arena_t *a, const sf_sip_msg_t *msg, sf_reason_hdr_t *out);
+sf_slice_t sf_flow_header_value(const sf_sip_msg_t *msg, sf_sip_hdr_t id);
+sf_slice_t sf_flow_uri_of(sf_slice_t name_addr);
+
+#endif

@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "hash_map.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool sf_hmap_init(sf_hmap_t *m, uint32_t cap)
+{
+    uint32_t c = 16;
+    while (c < cap && c < (1u << 30)) c <<= 1;
+    m->slots = calloc(c, sizeof *m->slots);
+    m->mask = c - 1;
+    m->count = 0;
+    return m->slots != NULL;
+}
+
+void sf_hmap_free(sf_hmap_t *m)
+{
+    free(m->slots);
+    memset(m, 0, sizeof *m);
+}
+
+uint64_t sf_hash_bytes(uint64_t seed, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t h = seed ^ 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= s[i];
+        h *= 0x100000001b3ull;
+    }
+    /* final avalanche (splitmix64) so low bits are usable as an index */
+    h ^= h >> 30;
+    h *= 0xbf58476d1ce4e5b9ull;
+    h ^= h >> 27;
+    h *= 0x94d049bb133111ebull;
+    h ^= h >> 31;
+    return sf_hash_fix(h);
+}
+
+void *sf_hmap_next(const sf_hmap_t *m, uint64_t h, uint32_t *it)
+{
+    if (!m->slots) return NULL;
+    /* *it counts probes already done from the home slot */
+    for (uint32_t i = *it; i <= m->mask; i++) {
+        const sf_hmap_slot_t *s = &m->slots[(uint32_t)(h + i) & m->mask];
+        if (s->hash == 0) {
+            *it = m->mask + 1;
+            return NULL;
+        }
+        if (s->hash == h) {
+            *it = i + 1;
+            return s->obj;
+        }
+    }
+    *it = m->mask + 1;
+    return NULL;
+}
+
+static bool grow(sf_hmap_t *m)
+{
+    uint32_t ncap = (m->mask + 1) * 2;
+    if (ncap == 0 || ncap > (1u << 30)) return false;
+    sf_hmap_slot_t *ns = calloc(ncap, sizeof *ns);
+    if (!ns) return false;
+    for (uint32_t i = 0; i <= m->mask; i++) {
+        sf_hmap_slot_t s = m->slots[i];
+        if (!s.hash) continue;
+        uint32_t j = (uint32_t)s.hash & (ncap - 1);
+        while (ns[j].hash) j = (j + 1) & (ncap - 1);
+        ns[j] = s;
+    }
+    free(m->slots);
+    m->slots = ns;
+    m->mask = ncap - 1;
+    return true;
+}
+
+bool sf_hmap_insert(sf_hmap_t *m, uint64_t h, void *obj)
+{
+    /* keep the load factor under 1/2: probes stay short */
+    if ((m->count + 1) * 2 > m->mask + 1 && !grow(m)) return false;
+    uint32_t j = (uint32_t)h & m->mask;
+    while (m->slots[j].hash) j = (j + 1) & m->mask;
+    m->slots[j].hash = h;
+    m->slots[j].obj = obj;
+    m->count++;
+    return true;
+}
+
+bool sf_hmap_remove(sf_hmap_t *m, uint64_t h, const void *obj)
+{
+    if (!m->slots) return false;
+    uint32_t j = (uint32_t)h & m->mask;
+    for (uint32_t n = 0; n <= m->mask; n++, j = (j + 1) & m->mask) {
+        if (!m->slots[j].hash) return false;
+        if (m->slots[j].hash == h && m->slots[j].obj == obj) break;
+        if (n == m->mask) return false;
+    }
+    /* backward-shift deletion (Knuth 6.4 algorithm R) */
+    uint32_t hole = j;
+    for (;;) {
+        j = (j + 1) & m->mask;
+        sf_hmap_slot_t s = m->slots[j];
+        if (!s.hash) break;
+        uint32_t home = (uint32_t)s.hash & m->mask;
+        /* can s move into the hole? only if home is not cyclically in (hole, j] */
+        bool stays = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+        if (stays) continue;
+        m->slots[hole] = s;
+        hole = j;
+    }
+    m->slots[hole].hash = 0;
+    m->slots[hole].obj = NULL;
+    m->count--;
+    return true;
+}

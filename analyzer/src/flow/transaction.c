@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Transactions as an observer sees them (RFC 3261 17). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "flow_internal.h"
+
+const char *sf_txn_state_name(sf_txn_state_t s)
+{
+    static const char *const names[SF_TXN_STATE_COUNT] = {
+        "calling", "proceeding", "completed", "accepted", "confirmed", "terminated", "timeout"};
+    return (unsigned)s < SF_TXN_STATE_COUNT ? names[s] : "unknown";
+}
+
+/* Key of a transaction, in a bounded buffer (hostile field lengths are cut;
+ * only hostile input can collide then).
+ * RFC 3261 17.1.3 / 17.2.3: branch + sent-by + method (ACK and CANCEL are
+ * looked up with INVITE to find the INVITE they belong to).
+ * RFC 2543 fallback (no magic cookie): Call-ID + CSeq number + From tag +
+ * top Via (sent-by and branch, whatever it holds) + method. */
+#define KEY_MAX 1024
+#define FIELD_MAX 240
+
+static size_t put_field(char *k, size_t n, sf_slice_t s)
+{
+    uint32_t len = s.len > FIELD_MAX ? FIELD_MAX : s.len;
+    if (len) memcpy(k + n, s.p, len);
+    n += len;
+    k[n++] = 0;
+    return n;
+}
+
+static size_t build_key(char *k, const sf_sip_msg_t *m, sf_slice_t method)
+{
+    size_t n = 0;
+    const sf_sip_via_t *v = &m->via;
+    if (v->rfc3261_branch) {
+        k[n++] = 'B';
+        n = put_field(k, n, v->branch);
+    } else {
+        k[n++] = 'C';
+        n = put_field(k, n, m->call_id);
+        memcpy(k + n, &m->cseq, sizeof m->cseq);
+        n += sizeof m->cseq;
+        n = put_field(k, n, m->from_tag);
+        n = put_field(k, n, v->branch);
+    }
+    /* sent-by: the host is case-insensitive (RFC 3261 19.1.4), fold it */
+    uint32_t hl = v->host.len > FIELD_MAX ? FIELD_MAX : v->host.len;
+    for (uint32_t i = 0; i < hl; i++) {
+        char c = v->host.p[i];
+        k[n++] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    }
+    k[n++] = 0;
+    memcpy(k + n, &v->port, sizeof v->port);
+    n += sizeof v->port;
+    n = put_field(k, n, method);
+    return n;
+}
+
+static txn_t *lookup(sf_engine_t *e, const char *k, size_t n, uint64_t h)
+{
+    uint32_t it = 0;
+    txn_t *t;
+    while ((t = sf_hmap_next(&e->txns, h, &it)))
+        if (t->keylen == n && memcmp(t->key, k, n) == 0) return t;
+    return NULL;
+}
+
+static const sf_slice_t S_INVITE = {"INVITE", 6};
+
+txn_t *sf_flow_txn_match(sf_engine_t *e, const sf_sip_msg_t *m, bool *is_new, txn_t **invite)
+{
+    char k[KEY_MAX];
+    size_t n;
+    uint64_t h;
+    *is_new = false;
+    if (invite) *invite = NULL;
+
+    if (!m->is_request) {
+        /* 17.1.3: a response matches by top Via branch + sent-by + CSeq method */
+        if (m->cseq_method_id == SF_METHOD_ACK) return NULL;
+        n = build_key(k, m, m->cseq_method);
+        return lookup(e, k, n, sf_hash_bytes(0, k, n));
+    }
+
+    if (m->method_id == SF_METHOD_ACK || m->method_id == SF_METHOD_CANCEL) {
+        n = build_key(k, m, S_INVITE);
+        txn_t *inv = lookup(e, k, n, sf_hash_bytes(0, k, n));
+        if (m->method_id == SF_METHOD_ACK && inv && inv->final_code >= 300) {
+            /* 17.1.1.3: the ACK for a non-2xx final is part of the INVITE
+             * transaction (same branch). For RFC 2543 the To tag must be
+             * the one the final response carried: the key covers Call-ID,
+             * CSeq, From tag and Via, which is as close as an observer gets. */
+            return inv;
+        }
+        if (m->method_id == SF_METHOD_CANCEL && invite) *invite = inv;
+    }
+
+    n = build_key(k, m, m->method);
+    h = sf_hash_bytes(0, k, n);
+    txn_t *t = lookup(e, k, n, h);
+    if (t) return t;
+
+    t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    t->key = malloc(n);
+    if (!t->key || !sf_hmap_insert(&e->txns, h, t)) {
+        free(t->key);
+        free(t);
+        return NULL;
+    }
+    memcpy(t->key, k, n);
+    t->keylen = (uint32_t)n;
+    t->hash = h;
+    t->timer.kind = TIMER_TXN;
+    t->number = ++e->next_txn;
+    t->method = m->method_id;
+    uint32_t ml = m->method.len < sizeof t->method_name - 1 ? m->method.len
+                                                             : (uint32_t)sizeof t->method_name - 1;
+    memcpy(t->method_name, m->method.p, ml);
+    t->method_name[ml] = 0;
+    t->invite = m->method_id == SF_METHOD_INVITE;
+    t->in_dialog = m->to_tag.len > 0;
+    t->initial = t->invite && !t->in_dialog;
+    t->cseq = m->cseq;
+    t->hop = (uint16_t)(m->n_via > 0 ? (m->n_via - 1 > 0xffff ? 0xffff : m->n_via - 1) : 0);
+    t->state = SF_TXN_CALLING;
+    e->stats.txns++;
+    e->stats.open_txns++;
+    *is_new = true;
+    return t;
+}
+
+/* RFC 3261 observer definition of a retransmission: same source,
+ * destination, transaction (branch), CSeq, method or status, To tag, and
+ * for reliable provisionals the RSeq (RFC 3262). */
+bool sf_flow_txn_seen(txn_t *t, const sf_msg_meta_t *meta, const sf_sip_msg_t *m)
+{
+    uint64_t h = sf_hash_bytes(0, &meta->src, sizeof meta->src);
+    h = sf_hash_bytes(h, &meta->dst, sizeof meta->dst);
+    if (m->is_request) {
+        h = sf_hash_bytes(h, "Q", 1);
+        h = sf_hash_bytes(h, m->method.p, m->method.len);
+    } else {
+        h = sf_hash_bytes(h, "R", 1);
+        h = sf_hash_bytes(h, &m->status, sizeof m->status);
+        if (m->status > 100 && m->status < 200) {
+            sf_slice_t rseq = sf_flow_header_value(m, SF_HDR_RSEQ);
+            if (rseq.len) h = sf_hash_bytes(h, rseq.p, rseq.len);
+        }
+    }
+    h = sf_hash_bytes(h, &m->cseq, sizeof m->cseq);
+    h = sf_hash_bytes(h, m->cseq_method.p, m->cseq_method.len);
+    h = sf_hash_bytes(h, m->to_tag.p, m->to_tag.len);
+    for (uint32_t i = 0; i < t->n_fp; i++)
+        if (t->fp[i] == h) return true;
+    if (t->n_fp < TXN_MAX_FP) t->fp[t->n_fp++] = h;
+    return false;
+}
+
+static void arm(sf_engine_t *e, txn_t *t)
+{
+    int64_t d;
+    if (t->final_code || t->timed_out)
+        d = (t->final_code ? t->final_ns : e->now) + T64(e); /* absorb retransmissions */
+    else if (t->invite && t->first_resp_ns)
+        d = e->now + e->cfg.call_idle_ns; /* proceeding: no Timer B any more */
+    else
+        d = t->first_ns + T64(e); /* Timer B / Timer F */
+    sf_timer_set(&e->timers, &t->timer, d);
+}
+
+void sf_flow_txn_update(sf_engine_t *e, txn_t *t, const sf_msg_meta_t *meta,
+                        const sf_sip_msg_t *m, bool retrans)
+{
+    int64_t now = ts_ns(meta->ts);
+    if (retrans) t->retransmissions++;
+    if (m->is_request) {
+        if (m->method_id == SF_METHOD_ACK && t->invite) {
+            t->acked = true;
+            if (t->state == SF_TXN_COMPLETED) t->state = SF_TXN_CONFIRMED;
+        } else {
+            if (t->req_sent == 0) {
+                t->first_ns = now;
+                t->file = meta->file;
+                t->req_frame = sf_msg_meta_last_frame(meta);
+                t->req_src = meta->src;
+                t->req_dst = meta->dst;
+            } else if (t->req_sent == 1 && retrans && !e->cfg.t1_fixed && !e->t1_inferred &&
+                       meta->transport == SF_TRANSPORT_UDP) {
+                /* 17.1.1.2 / 17.1.2.2: the first retransmission comes T1
+                 * after the request (Timers A and E start at T1). */
+                int64_t iv = now - t->first_ns;
+                if (iv >= 50000000 && iv <= 10000000000) {
+                    e->t1_ns = (iv + 500000) / 1000000 * 1000000;
+                    e->t1_inferred = true;
+                }
+            }
+            t->req_sent++;
+            t->last_req_ns = now;
+        }
+    } else {
+        if (!t->first_resp_ns) t->first_resp_ns = now;
+        if (m->status < 200) {
+            if (t->state == SF_TXN_CALLING) t->state = SF_TXN_PROCEEDING;
+        } else if (!t->final_code) {
+            t->final_code = m->status;
+            t->final_ns = now;
+            t->final_frame = sf_msg_meta_last_frame(meta);
+            if (t->invite)
+                t->state = m->status < 300 ? SF_TXN_ACCEPTED
+                                           : (t->acked ? SF_TXN_CONFIRMED : SF_TXN_COMPLETED);
+            else
+                t->state = SF_TXN_COMPLETED;
+        }
+    }
+    arm(e, t);
+}
+
+void sf_flow_txn_emit(sf_engine_t *e, txn_t *t)
+{
+    if (t->emitted) return;
+    t->emitted = true;
+    if (!e->sink.txn_done) return;
+    sf_txn_info_t info = {
+        .number = t->number,
+        .method = t->method,
+        .method_name = t->method_name,
+        .state = t->timed_out ? SF_TXN_TIMEOUT
+                 : (t->final_code || t->method == SF_METHOD_ACK) ? SF_TXN_TERMINATED
+                                                                 : t->state,
+        .final_code = t->final_code,
+        .request_frame = t->req_frame,
+        .final_frame = t->final_frame,
+        .file = t->file,
+        .response_ms = t->final_code && t->req_sent ? (t->final_ns - t->first_ns) / 1000000 : -1,
+        .retransmissions = t->retransmissions,
+        .call = t->call ? t->call->pub.number : 0,
+    };
+    e->sink.txn_done(e->sink.user, &info);
+}
+
+void sf_flow_txn_free(sf_engine_t *e, txn_t *t)
+{
+    sf_flow_txn_emit(e, t);
+    sf_flow_call_detach_txn(t);
+    sf_flow_reg_detach_txn(t);
+    sf_timer_cancel(&e->timers, &t->timer);
+    sf_hmap_remove(&e->txns, t->hash, t);
+    e->stats.open_txns--;
+    free(t->key);
+    free(t);
+}
+
+void sf_flow_txn_expire(sf_engine_t *e, txn_t *t)
+{
+    bool waiting = !t->final_code && !t->timed_out && t->req_sent &&
+                   t->method != SF_METHOD_ACK && !(t->invite && t->first_resp_ns);
+    if (waiting && e->now - t->first_ns >= T64(e)) {
+        /* Timer B (INVITE without any response) / Timer F (non-INVITE
+         * without a final response) */
+        t->timed_out = true;
+        t->state = SF_TXN_TIMEOUT;
+        if (t->call) sf_flow_call_txn_timeout(e, t->call, t);
+        if (t->reg) sf_flow_reg_txn_timeout(e, t->reg, t);
+        arm(e, t);
+        return;
+    }
+    sf_flow_txn_free(e, t);
+}

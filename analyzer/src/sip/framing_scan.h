@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Byte scanners shared by the datagram framer (framing.c) and the stream
+ * framer (sip_stream.c): end of the header block and a fast Content-Length
+ * lookup. Deliberately not the full parser: framing only needs where a
+ * message ends. Private to analyzer/src/sip. */
+#ifndef SIPFLOW_SIP_FRAMING_SCAN_H
+#define SIPFLOW_SIP_FRAMING_SCAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Largest Content-Length taken at face value. Larger values are a defect
+ * and never turn into an allocation (RFC 3261 20.14 gives no bound). */
+#define SF_SIP_CL_MAX 0x7fffffffu
+
+/* End-of-headers scanner state: the header block ends at the first empty
+ * line (RFC 3261 7: CRLF CRLF; a bare LF is accepted as a line ending, as
+ * the stacks we meet in captures send it). */
+typedef enum sf_hdr_end_state {
+    SF_HE_TEXT = 0, /* inside a line */
+    SF_HE_LF,       /* just after a line ending: at a line start */
+    SF_HE_LF_CR,    /* at a line start, a CR seen */
+} sf_hdr_end_state_t;
+
+/* Feeds p[0..n) to the scanner. Returns the number of bytes consumed up to
+ * and including the LF that ends the empty line, or -1 when the block has
+ * not ended within p (all n bytes consumed, *st updated). */
+int64_t sf_sip_hdr_end_scan(sf_hdr_end_state_t *st, const char *p, uint32_t n);
+
+typedef enum sf_cl_result {
+    SF_CL_ABSENT = 0,
+    SF_CL_OK,
+    SF_CL_INVALID, /* not a number: *defect names it */
+    SF_CL_TOO_LARGE,
+} sf_cl_result_t;
+
+/* Looks for Content-Length (or compact "l", RFC 3261 7.3.3) in the header
+ * lines h[0..n) (the block after the start line; it may include the empty
+ * line). Names match case-insensitively with optional whitespace before the
+ * colon; folded values (RFC 3261 7.3.1) are understood. On SF_CL_OK *value
+ * holds the first value; *defect is set when something is wrong (invalid
+ * or too large value, conflicting duplicates), else left untouched. */
+sf_cl_result_t sf_sip_scan_content_length(const char *h, uint32_t n, uint32_t *value,
+                                          const char **defect);
+
+#endif

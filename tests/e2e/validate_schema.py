@@ -1,0 +1,211 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Validates the JSON Lines of `sipflow messages|anomalies --format json` on
+every capture of a group against docs/schemas/*.schema.json, plus what a
+schema cannot say: frames strictly ascending, messages in capture order of
+their completing frame, start line agreeing with method/status, no lone
+surrogates, ports in range, input indices of a two-file run.
+
+It also checks that the schemas' anomaly kinds and layers are exactly those
+of analyzer/src/common/anomaly.c, so a new kind cannot ship undocumented.
+
+Usage: validate_schema.py --group {project,sipp,public}
+       validate_schema.py --schemas-only
+Exit: 0 valid, 1 invalid, 77 skipped.
+"""
+
+import argparse
+import json
+import os
+import re
+import sys
+
+import e2e_common as ec
+
+SCHEMA_DIR = os.path.join(ec.SOURCE, "docs", "schemas")
+ANOMALY_C = os.path.join(ec.SOURCE, "analyzer", "src", "common", "anomaly.c")
+SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_REPORT = 20  # problems printed per capture and command
+
+
+def load_validators():
+    try:
+        import jsonschema
+    except ImportError:
+        ec.skip("python3-jsonschema is not installed (Debian package 'python3-jsonschema')")
+    vals = {}
+    for cmd in ("messages", "anomalies"):
+        with open(os.path.join(SCHEMA_DIR, f"{cmd}.schema.json"), encoding="utf-8") as f:
+            schema = json.load(f)
+        cls = jsonschema.validators.validator_for(schema)
+        cls.check_schema(schema)
+        if not schema.get("$id", "").endswith(":v1:" + cmd):
+            raise SystemExit(f"{cmd}.schema.json: $id {schema.get('$id')!r} does not name version 1")
+        vals[cmd] = cls(schema)
+    return vals
+
+
+def check_kinds_match_source():
+    """The anomalies schema's kind enum and kind->layer rules must equal the
+    table in anomaly.c."""
+    with open(ANOMALY_C, encoding="utf-8") as f:
+        src = f.read()
+    pairs = re.findall(r'\{"([a-z0-9-]+)",\s*SF_LAYER_([A-Z]+)\}', src)
+    with open(os.path.join(SCHEMA_DIR, "anomalies.schema.json"), encoding="utf-8") as f:
+        schema = json.load(f)
+    problems = []
+    if [k for k, _ in pairs] != schema["properties"]["kind"]["enum"]:
+        problems.append(
+            f"kind enum {schema['properties']['kind']['enum']} != anomaly.c {[k for k, _ in pairs]}"
+        )
+    layer_of = {}
+    for rule in schema.get("allOf", []):
+        kinds = rule.get("if", {}).get("properties", {}).get("kind", {}).get("enum")
+        if kinds:
+            for k in kinds:
+                layer_of[k] = rule["then"]["properties"]["layer"]["const"]
+    for k, layer in pairs:
+        if layer_of.get(k) != layer.lower():
+            problems.append(f"kind {k}: schema layer {layer_of.get(k)!r}, anomaly.c {layer.lower()!r}")
+    return problems
+
+
+def strings_of(o):
+    if isinstance(o, str):
+        yield o
+    elif isinstance(o, dict):
+        for k, v in o.items():
+            yield k
+            yield from strings_of(v)
+    elif isinstance(o, list):
+        for v in o:
+            yield from strings_of(v)
+
+
+def port_ok(ep):
+    return 0 <= int(ep.rsplit(":", 1)[1]) <= 65535
+
+
+def check_message(o, prev_last):
+    """Checks beyond the schema; returns a list of problems."""
+    p = []
+    frames = o["frames"]
+    if any(b <= a for a, b in zip(frames, frames[1:])):
+        p.append(f"frames not strictly ascending: {frames}")
+    if o["frames_omitted"] > 0 and len(frames) != 32:
+        p.append(f"frames_omitted {o['frames_omitted']} with only {len(frames)} frames listed")
+    if prev_last is not None and frames[-1] < prev_last:
+        p.append(f"out of capture order: completed in frame {frames[-1]} after one completed in {prev_last}")
+    for ep in (o["src"], o["dst"]):
+        if not port_ok(ep):
+            p.append(f"port out of range in {ep!r}")
+    if o["malformed"] is None:
+        sl = o["start_line"]
+        if o["method"] is not None and not sl.startswith(o["method"] + " "):
+            p.append(f"start_line {sl!r} does not begin with method {o['method']!r}")
+        if o["status"] is not None and not re.match(rf"^SIP/2\.0 {o['status']:03d}( |$)", sl, re.I):
+            p.append(f"start_line {sl!r} does not carry status {o['status']}")
+    return p
+
+
+def run_and_validate(cmd, path, validator, out):
+    try:
+        rc, objs, raw = ec.run_sipflow_json(cmd, path)
+    except ec.ToolError as e:
+        out.append(f"  {cmd}: {e}")
+        return None
+    problems = []
+    prev_last = None
+    for i, o in enumerate(objs, 1):
+        errs = sorted(validator.iter_errors(o), key=lambda e: list(e.path))
+        for e in errs[:3]:
+            problems.append(f"line {i}: {'/'.join(str(x) for x in e.path) or '(object)'}: {e.message}")
+        if any(SURROGATE.search(s) for s in strings_of(o)):
+            problems.append(f"line {i}: a string holds a lone surrogate (not valid UTF-8 text)")
+        if errs:
+            continue
+        if o["file"] != 0:
+            problems.append(f"line {i}: file {o['file']}, want 0")
+        if cmd == "messages":
+            problems += [f"line {i}: {m}" for m in check_message(o, prev_last)]
+            prev_last = o["frames"][-1]
+    for m in problems[:MAX_REPORT]:
+        out.append(f"  {cmd}: {m}")
+    if len(problems) > MAX_REPORT:
+        out.append(f"  {cmd}: ... {len(problems) - MAX_REPORT} more")
+    return None if problems else (rc, objs)
+
+
+def check_two_inputs(caps, vals, out):
+    """One run over two inputs: the second file's objects are its own run's
+    objects with "file": 1, and the exit code is the worse of the two."""
+    if len(caps) < 2:
+        return True
+    a, b = caps[0], caps[1]
+    ok = True
+    for cmd in ("messages", "anomalies"):
+        try:
+            _, one_b, _ = ec.run_sipflow_json(cmd, b)
+            _, one_a, _ = ec.run_sipflow_json(cmd, a)
+            rc, both, _ = ec.run_sipflow_json_multi(cmd, [a, b])
+        except ec.ToolError as e:
+            out.append(f"  two inputs: {e}")
+            return False
+        got_a = [o for o in both if o.get("file") == 0]
+        got_b = [dict(o, file=0) for o in both if o.get("file") == 1]
+        # Whole-file anomalies (frame 0) may differ with several inputs;
+        # everything tied to a frame must be the same.
+        if cmd == "anomalies":
+            got_a, got_b, one_a, one_b = (
+                [o for o in x if o.get("frame")] for x in (got_a, got_b, one_a, one_b)
+            )
+        if got_a != one_a or got_b != one_b or len(got_a) + len(got_b) > len(both):
+            out.append(f"  two inputs ({os.path.basename(a)}, {os.path.basename(b)}): {cmd} output "
+                       "differs from the single-file runs")
+            ok = False
+        for i, o in enumerate(both, 1):
+            if not vals[cmd].is_valid(o):
+                out.append(f"  two inputs: {cmd} line {i} invalid")
+                ok = False
+                break
+    return ok
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--group", choices=ec.GROUPS)
+    ap.add_argument("--schemas-only", action="store_true")
+    args = ap.parse_args()
+    vals = load_validators()
+    problems = check_kinds_match_source()
+    for p in problems:
+        print(f"anomalies.schema.json: {p}")
+    if args.schemas_only:
+        print("schemas: valid draft-07, kinds match anomaly.c" if not problems else "schemas: FAIL")
+        return 1 if problems else 0
+    if not args.group:
+        ap.error("--group or --schemas-only is required")
+    caps = ec.captures_or_skip(args.group)
+    failed = 1 if problems else 0
+    for path in caps:
+        out = []
+        counts = []
+        for cmd in ("messages", "anomalies"):
+            r = run_and_validate(cmd, path, vals[cmd], out)
+            if r is not None:
+                counts.append(f"{len(r[1])} {cmd}")
+        ok = not out
+        failed += not ok
+        print(f"{'ok  ' if ok else 'FAIL'} {os.path.basename(path)}: {', '.join(counts)}")
+        for line in out:
+            print(line)
+    out = []
+    if not check_two_inputs(caps, vals, out):
+        failed += 1
+    print("\n".join(out) if out else "ok   two-input run matches the single-file runs")
+    print(f"== {args.group}: {len(caps)} captures, {failed} failures")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
