@@ -319,6 +319,63 @@ static void test_depth_bound(void **state)
     assert_int_equal(f->r.anomalies[SF_ANOM_TUNNEL_TOO_DEEP], 2);
 }
 
+/* Deterministic mutation smoke test: seeds of every tunnel kind and
+ * fragments, bytes flipped at random; nothing may crash (ASan/UBSan
+ * build), every record is counted, fragment memory stays bounded. */
+static void test_mutations(void **state)
+{
+    fix_t *f = *state;
+    static uint8_t seeds[6][1100];
+    uint32_t lens[6];
+    lens[0] = nest_ipip(seeds[0], 3);
+    uint8_t g[400], in[300], v[400], u[500];
+    put16(g, 0x1000);
+    put16(g + 2, SF_ETHERTYPE_ERSPAN_III);
+    put32(g + 4, 1);
+    memset(g + 8, 0, 20);
+    g[8] = 0x20;
+    g[19] = 0x01;
+    uint32_t n = b_eth(g + 28, 0x0800, in, inner_v4(in));
+    lens[1] = b_ipv4(seeds[1], SF_IPPROTO_GRE, 1, 0, 0, g, 28 + n);
+    put16(g, 0x3081);
+    put16(g + 2, SF_ETHERTYPE_PPP);
+    n = inner_v4(g + 17);
+    put16(g + 4, 1 + n);
+    g[16] = 0x21;
+    lens[2] = b_ipv6(seeds[2], SF_IPPROTO_GRE, g, 17 + n);
+    memset(v, 0, 8);
+    v[0] = 0x08;
+    n = b_eth(v + 8, 0x86DD, in, inner_v6(in));
+    uint32_t ul = b_udp(u, 1, SF_VXLAN_PORT, v, 8 + n);
+    lens[3] = b_ipv4(seeds[3], SF_IPPROTO_UDP, 1, 0, 0, u, ul);
+    n = inner_v4(in);
+    lens[4] = b_ipv4(seeds[4], SF_IPPROTO_UDP, 9, 0, 1, in + 20, 24);
+    lens[5] = b_ipv6(seeds[5], SF_IPPROTO_FRAGMENT, g, b_frag6(g, 17, 3, 8, 1, in + 20, 16));
+    uint32_t rng = 12345;
+    uint8_t pkt[1100];
+    for (unsigned it = 0; it < 20000; it++) {
+        unsigned s = it % 6;
+        memcpy(pkt, seeds[s], lens[s]);
+        for (unsigned k = 0; k < 1 + it % 4; k++) {
+            rng = rng * 1103515245u + 12345u;
+            pkt[(rng >> 8) % lens[s]] ^= (uint8_t)(1u << ((rng >> 4) & 7));
+        }
+        rng = rng * 1103515245u + 12345u;
+        uint32_t cut = (rng >> 16) % 8 == 0 ? (rng >> 3) % lens[s] : lens[s];
+        sf_packet_t p = mk_pkt(SF_LINKTYPE_RAW, pkt, cut, it + 1, it / 100);
+        sf_net_decoder_push(f->d, &p);
+    }
+    sf_net_stats_t st;
+    sf_net_decoder_get_stats(f->d, &st);
+    assert_int_equal(st.packets, 20000);
+    assert_true(st.defrag.pending_bytes <= (16u << 20));
+    assert_true(st.udp > 1000);
+    sf_net_decoder_finish(f->d);
+    sf_net_decoder_get_stats(f->d, &st);
+    assert_int_equal(st.defrag.pending_datagrams, 0);
+    assert_int_equal(st.defrag.pending_bytes, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +391,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_erspan_iii_and_i, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vxlan, setup, teardown),
         cmocka_unit_test_setup_teardown(test_depth_bound, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_mutations, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

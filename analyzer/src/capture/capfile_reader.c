@@ -30,14 +30,14 @@
 
 /* ---- buffered input ---------------------------------------------------- */
 
-/* Reads as much as fits after in->end. Returns bytes read, 0 at end of
- * input, -1 on a read/decompression error (why set). */
+/* Reads as much as fits after f->end. Returns bytes read, 0 at end of
+ * input, -1 on a read/decompression error (errbuf says why). */
 static int sf_capfile_fill(sf_capfile_t *f)
 {
     if (f->eof) return 0;
     if (f->pos > 0) {
-        /* Keep the unconsumed tail; records never straddle the move
-         * because callers only hold pointers until the next call. */
+        /* Move the unread tail to the front: callers hold record
+         * pointers only until the next call, so nothing points here. */
         size_t keep = f->end - f->pos;
         memmove(f->buf, f->buf + f->pos, keep);
         f->buf_off += f->pos;

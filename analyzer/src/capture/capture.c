@@ -3,14 +3,18 @@
  * timestamp like mergecap, filters with BPF per record and turns file
  * problems into anomalies.
  *
- * Reader choice per input. libpcap reads classic pcap fast and is the
- * reference for its quirks, so plain classic pcap files go to libpcap. The
- * own reader (capfile_reader.h) takes everything libpcap gets wrong or
- * cannot do: gzip-compressed files (magic 1f 8b), pcapng (libpcap 1.10
- * returns no packets when the interfaces differ in link type or snaplen,
- * and hides per-interface link types and if_tsresol), and any input that is
- * not a regular file (stdin "-", pipes, /dev/fd/N), where the first bytes
- * cannot be peeked and then read again.
+ * Reader choice per input, made by peeking at the first 4 bytes of a
+ * regular file. Plain classic pcap goes to libpcap, the reference for that
+ * format and its quirks. The own reader (capfile_reader.h) takes what
+ * libpcap gets wrong or cannot do: gzip-compressed files (magic 1f 8b),
+ * pcapng (libpcap 1.10 returns no packets when the interfaces differ in
+ * link type or snaplen, and hides per-interface link types and
+ * if_tsresol), and any input that is not a regular file (stdin "-", pipes,
+ * /dev/fd/N), whose first bytes cannot be peeked and then read again.
+ * Measured on a 63,500-record classic pcap (page cache, -O2): libpcap
+ * ~3-4.5 M records/s, the own reader ~16-28 M records/s; libpcap also caps
+ * caplen > snaplen silently, so that RECORD_INVALID case is only seen
+ * through the own reader.
  *
  * Zero-copy merge: each input keeps one pending head record whose data
  * points into that input's reader buffer. The buffer stays valid because an
@@ -18,7 +22,6 @@
  * out by sf_capture_next() is advanced at the start of the next call. */
 #include "sipflow/capture.h"
 
-#include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +48,8 @@ static const char warn_fragments[] =
 static const char warn_fragments_v6[] =
     "the filter drops fragmented IPv6 datagrams (use e.g. 'port 5060 or (ip6 and ip6[6] == 44)')";
 static const char warn_vlan[] =
-    "the filter drops VLAN-tagged SIP (use e.g. 'port 5060 or (vlan and port 5060)')";
+    "the filter drops VLAN-tagged SIP (use e.g. 'port 5060 or (vlan and port 5060)', with "
+    "'vlan' last: it shifts the offsets of everything after it)";
 
 typedef enum input_kind {
     INPUT_FAILED = 0,

@@ -282,6 +282,12 @@ static void **snapshot(const sf_hmap_t *m, uint32_t *n)
     return v;
 }
 
+static int by_call_number(const void *a, const void *b)
+{
+    const call_t *x = *(const call_t *const *)a, *y = *(const call_t *const *)b;
+    return x->pub.number < y->pub.number ? -1 : x->pub.number > y->pub.number;
+}
+
 void sf_engine_finish(sf_engine_t *e)
 {
     uint32_t n;
@@ -304,6 +310,8 @@ void sf_engine_finish(sf_engine_t *e)
     }
     /* what is still open is decided with "the capture ended" */
     if ((v = snapshot(&e->calls, &n))) {
+        /* in call-number order, so output is stable */
+        qsort(v, n, sizeof *v, by_call_number);
         for (uint32_t i = 0; i < n; i++) sf_flow_call_end(e, v[i]);
         free(v);
     }

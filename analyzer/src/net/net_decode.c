@@ -207,6 +207,7 @@ static void decode_gre(sf_net_decoder_t *d, walk_t *w, const uint8_t *p, uint32_
     }
     p += g.hdr_len;
     len -= g.hdr_len;
+    if (len == 0) return; /* PPTP acknowledgment-only packet (RFC 2637 4.4) */
     switch (g.proto) {
     case SF_ETHERTYPE_IPV4:
     case SF_ETHERTYPE_IPV6:

@@ -1,0 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+add_test(NAME flow/sipp-manifest COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/test_manifest.py)
+set_tests_properties(flow/sipp-manifest PROPERTIES LABELS e2e SKIP_RETURN_CODE 77
+                     ENVIRONMENT "${SF_TEST_ENV}" TIMEOUT 600)
