@@ -17,6 +17,7 @@ outside CI=true).
 
 import argparse
 import collections
+import decimal
 import os
 import re
 import sys
@@ -81,6 +82,7 @@ def sipflow_multiset(path):
         problems.append(f"note: sipflow exit {rc} (read only in part)")
     ms = collections.Counter()
     lines = {}
+    times = {}
     for i, o in enumerate(objs, 1):
         frames = o.get("frames")
         if not isinstance(frames, list) or not frames or not all(isinstance(f, int) for f in frames):
@@ -97,7 +99,15 @@ def sipflow_multiset(path):
         t = (frames[-1], key, o.get("call_id"))
         ms[t] += 1
         lines.setdefault((frames[-1], key), o.get("start_line"))
-    return ms, lines, problems
+        times.setdefault(frames[-1], o.get("time"))
+    return ms, lines, times, problems
+
+
+def same_time(mine, theirs):
+    try:
+        return decimal.Decimal(mine) == decimal.Decimal(theirs)
+    except (decimal.InvalidOperation, TypeError):
+        return False
 
 
 def compare_capture(path, allow, tshark, table, out):
@@ -110,7 +120,7 @@ def compare_capture(path, allow, tshark, table, out):
         out.append(f"FAIL {name}: tshark reference: {e}")
         return False, used
     try:
-        mine, start_lines, problems = sipflow_multiset(path)
+        mine, start_lines, my_times, problems = sipflow_multiset(path)
     except ec.ToolError as e:
         out.append(f"FAIL {name}: {e}")
         return False, used
@@ -127,6 +137,12 @@ def compare_capture(path, allow, tshark, table, out):
             else:
                 unlisted.append((frame, key, direction, cid, n))
     stale = sorted(set(listed) - used)
+    # The completing frame's time must be the one tshark reads from the
+    # capture: the same instant, whatever the number of digits.
+    for frame, t in sorted(my_times.items()):
+        ref_t = ref["times"].get(str(frame))
+        if ref_t is not None and not same_time(t, ref_t):
+            problems.append(f"error: frame {frame}: time {t!r}, tshark frame.time_epoch {ref_t!r}")
     errors = [p for p in problems if p.startswith("error")]
     ok = not unlisted and not stale and not errors
     common = sum((mine & theirs).values())

@@ -44,7 +44,7 @@ BASE_OPTS = ["-2", "-o", "tcp.reassemble_out_of_order:TRUE"]
 # never comes from the packet.
 SEP = "\t"
 AGG = "\x1f"
-FIELDS = ["frame.number", "sip.Method", "sip.Status-Code", "sip.Call-ID"]
+FIELDS = ["frame.number", "frame.time_epoch", "sip.Method", "sip.Status-Code", "sip.Call-ID"]
 DECODE_AS_FILE = os.path.join(ec.HERE, "tshark-decode-as.txt")
 
 
@@ -108,7 +108,8 @@ def _split(cell):
 
 
 def _fields_pass(tshark, path, decode_as):
-    """The -T fields pass. Returns ({frame: [tuples]}, [ambiguous frames]).
+    """The -T fields pass. Returns ({frame: [tuples]}, [ambiguous frames],
+    {frame: epoch time string}).
     A frame is ambiguous when its lists cannot be paired up by position:
     methods and status codes come in two separate lists, so a frame mixing
     requests and responses of different Call-IDs, or one where a message
@@ -119,13 +120,14 @@ def _fields_pass(tshark, path, decode_as):
     for f in FIELDS:
         argv += ["-e", f]
     out = _run(argv).decode("utf-8", "surrogateescape")
-    frames, ambiguous = {}, []
+    frames, ambiguous, times = {}, [], {}
     for line in out.splitlines():
         cols = line.split(SEP)
         if len(cols) != len(FIELDS):
             raise RuntimeError(f"{path}: unexpected tshark line {line!r}")
         frame = int(cols[0])
-        methods, codes, cids = _split(cols[1]), _split(cols[2]), _split(cols[3])
+        times[frame] = cols[1]
+        methods, codes, cids = _split(cols[2]), _split(cols[3]), _split(cols[4])
         keys = methods + codes
         if not keys:
             continue  # "sip" matched (e.g. a TCP continuation) but no message
@@ -133,7 +135,7 @@ def _fields_pass(tshark, path, decode_as):
             ambiguous.append(frame)
             continue
         frames[frame] = [(frame, k, c) for k, c in zip(keys, cids)]
-    return frames, ambiguous
+    return frames, ambiguous, times
 
 
 def _pdml_pass(tshark, path, decode_as, wanted):
@@ -170,11 +172,11 @@ def _pdml_pass(tshark, path, decode_as, wanted):
 
 
 def compute(tshark, path, decode_as):
-    frames, ambiguous = _fields_pass(tshark, path, decode_as)
+    frames, ambiguous, times = _fields_pass(tshark, path, decode_as)
     if ambiguous:
         frames.update(_pdml_pass(tshark, path, decode_as, ambiguous))
     tuples = [t for f in sorted(frames) for t in frames[f]]
-    return tuples, ambiguous
+    return tuples, ambiguous, {str(f): times[f] for f in sorted(frames)}
 
 
 def cache_key(tshark, path, decode_as, digest=None):
@@ -189,7 +191,8 @@ def cache_key(tshark, path, decode_as, digest=None):
 
 def reference(path, tshark=None, table=None, verbose=False):
     """The cached or freshly computed reference of one capture: a dict with
-    'tuples' (list of [frame, key, call_id]), 'ambiguous_frames', 'decode_as',
+    'tuples' (list of [frame, key, call_id]), 'times' ({"frame": epoch seconds
+    string} of the frames with SIP), 'ambiguous_frames', 'decode_as',
     'tshark', 'cached'."""
     tshark = tshark or ec.tshark_or_skip()
     table = load_decode_as() if table is None else table
@@ -204,13 +207,14 @@ def reference(path, tshark=None, table=None, verbose=False):
         return ref
     except (OSError, ValueError):
         pass
-    tuples, ambiguous = compute(tshark, path, decode_as)
+    tuples, ambiguous, times = compute(tshark, path, decode_as)
     ref = {
         "capture": os.path.basename(path),
         "tshark": tshark_version(tshark),
         "decode_as": decode_as,
         "ambiguous_frames": ambiguous,
         "tuples": [list(t) for t in tuples],
+        "times": times,
     }
     # Atomic publish: parallel suites may compute the same reference.
     fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-")

@@ -279,7 +279,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_link_cases),         cmocka_unit_test(test_link_truncated_everywhere),
         cmocka_unit_test(test_link_prefixes_safe), cmocka_unit_test(test_link_bounds),
-        cmocka_unit_test(test_link_l3_maps),       cmocka_unit_test(test_linktype_names),
+        cmocka_unit_test(test_link_random),        cmocka_unit_test(test_link_l3_maps),
+        cmocka_unit_test(test_linktype_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

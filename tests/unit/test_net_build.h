@@ -30,8 +30,8 @@ static inline void put32(uint8_t *p, uint32_t v)
 }
 
 /* IPv4 header + payload; frag_off in bytes. */
-static inline uint32_t b_ipv4(uint8_t *buf, uint8_t proto, uint16_t id, uint32_t frag_off,
-                              int mf, const void *pl, uint32_t plen)
+static inline uint32_t b_ipv4(uint8_t *buf, uint8_t proto, uint16_t id, uint32_t frag_off, int mf,
+                              const void *pl, uint32_t plen)
 {
     memset(buf, 0, 20);
     buf[0] = 0x45;
@@ -136,14 +136,16 @@ static inline void rec_anomaly(void *user, const sf_anomaly_t *a)
 
 static inline void rec_free(recorder_t *r)
 {
-    for (uint32_t i = 0; i < r->n && i < REC_MAX; i++) free(r->pdus[i].payload);
+    for (uint32_t i = 0; i < r->n && i < REC_MAX; i++)
+        free(r->pdus[i].payload);
     memset(r, 0, sizeof *r);
 }
 
 static inline uint32_t rec_total_anomalies(const recorder_t *r)
 {
     uint32_t n = 0;
-    for (unsigned k = 0; k < SF_ANOM_KIND_COUNT; k++) n += r->anomalies[k];
+    for (unsigned k = 0; k < SF_ANOM_KIND_COUNT; k++)
+        n += r->anomalies[k];
     return n;
 }
 

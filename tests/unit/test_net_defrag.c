@@ -38,10 +38,12 @@ static sf_net_decoder_t *mk_decoder(recorder_t *r, const sf_net_config_t *cfg)
 static bool next_perm(unsigned *a, unsigned n)
 {
     int i = (int)n - 2;
-    while (i >= 0 && a[i] >= a[i + 1]) i--;
+    while (i >= 0 && a[i] >= a[i + 1])
+        i--;
     if (i < 0) return false;
     int j = (int)n - 1;
-    while (a[j] <= a[i]) j--;
+    while (a[j] <= a[i])
+        j--;
     unsigned t = a[i];
     a[i] = a[j];
     a[j] = t;
@@ -58,7 +60,8 @@ static bool next_perm(unsigned *a, unsigned n)
 static void make_udp_dgram(uint8_t *u)
 {
     uint8_t pl[DGRAM_LEN - 8];
-    for (unsigned i = 0; i < sizeof pl; i++) pl[i] = (uint8_t)('a' + i % 26);
+    for (unsigned i = 0; i < sizeof pl; i++)
+        pl[i] = (uint8_t)('a' + i % 26);
     b_udp(u, 5060, 5060, pl, sizeof pl);
 }
 
@@ -69,7 +72,8 @@ static void all_orders(int version, unsigned n_frag, uint32_t step)
     uint8_t udp[DGRAM_LEN];
     make_udp_dgram(udp);
     unsigned perm[8];
-    for (unsigned i = 0; i < n_frag; i++) perm[i] = i;
+    for (unsigned i = 0; i < n_frag; i++)
+        perm[i] = i;
     unsigned orders = 0;
     do {
         recorder_t r;
@@ -83,8 +87,8 @@ static void all_orders(int version, unsigned n_frag, uint32_t step)
             if (version == 4) {
                 n = b_ipv4(pkt, SF_IPPROTO_UDP, 77, off, i != n_frag - 1, udp + off, len);
             } else {
-                uint32_t fl = b_frag6(tmp, SF_IPPROTO_UDP, 0x12345, off, i != n_frag - 1,
-                                      udp + off, len);
+                uint32_t fl =
+                    b_frag6(tmp, SF_IPPROTO_UDP, 0x12345, off, i != n_frag - 1, udp + off, len);
                 n = b_ipv6(pkt, SF_IPPROTO_FRAGMENT, tmp, fl);
             }
             /* frame numbers in arrival order, one second apart */
@@ -95,7 +99,8 @@ static void all_orders(int version, unsigned n_frag, uint32_t step)
         assert_int_equal(r.pdus[0].len, DGRAM_LEN - 8);
         assert_memory_equal(r.pdus[0].payload, udp + 8, DGRAM_LEN - 8);
         assert_int_equal(r.pdus[0].meta.n_frames, n_frag);
-        for (unsigned k = 0; k < n_frag; k++) assert_int_equal(r.pdus[0].meta.frames[k], 10 + k);
+        for (unsigned k = 0; k < n_frag; k++)
+            assert_int_equal(r.pdus[0].meta.frames[k], 10 + k);
         assert_int_equal(r.pdus[0].meta.ts.sec, 100 + n_frag - 1);
         assert_int_equal(r.pdus[0].meta.src.port, 5060);
         assert_int_equal(r.pdus[0].meta.src.family, version);
@@ -112,7 +117,8 @@ static void all_orders(int version, unsigned n_frag, uint32_t step)
         orders++;
     } while (next_perm(perm, n_frag));
     unsigned expect = 1;
-    for (unsigned i = 2; i <= n_frag; i++) expect *= i;
+    for (unsigned i = 2; i <= n_frag; i++)
+        expect *= i;
     assert_int_equal(orders, expect);
 }
 
@@ -292,8 +298,7 @@ static void test_flood_eviction(void **state)
     memset(a, 'x', sizeof a);
     sf_defrag_out_t out;
     for (uint32_t i = 0; i < 10000; i++)
-        assert_int_equal(push(&t, 4, i, 0, 1, a, 1024, i + 1, 0, &out, NULL),
-                         SF_DEFRAG_PENDING);
+        assert_int_equal(push(&t, 4, i, 0, 1, a, 1024, i + 1, 0, &out, NULL), SF_DEFRAG_PENDING);
     sf_defrag_stats_t st;
     sf_defrag_get_stats(t.d, &st);
     assert_int_equal(st.pending_datagrams, 8192);
@@ -304,10 +309,8 @@ static void test_flood_eviction(void **state)
     assert_true(st.pending_bytes <= 16u << 20);
     /* a real datagram after the flood still reassembles */
     sf_msg_meta_t meta = {0};
-    assert_int_equal(push(&t, 4, 50000, 0, 1, a, 1024, 20001, 1, &out, &meta),
-                     SF_DEFRAG_PENDING);
-    assert_int_equal(push(&t, 4, 50000, 1024, 0, a, 100, 20002, 1, &out, &meta),
-                     SF_DEFRAG_DONE);
+    assert_int_equal(push(&t, 4, 50000, 0, 1, a, 1024, 20001, 1, &out, &meta), SF_DEFRAG_PENDING);
+    assert_int_equal(push(&t, 4, 50000, 1024, 0, a, 100, 20002, 1, &out, &meta), SF_DEFRAG_DONE);
     assert_int_equal(out.len, 1124);
     assert_int_equal(meta.n_frames, 2);
     sf_defrag_destroy(t.d);
@@ -323,7 +326,8 @@ static void test_byte_cap(void **state)
     table_init(&t, &cfg);
     uint8_t a[4096] = {0};
     sf_defrag_out_t out;
-    for (uint32_t i = 0; i < 100; i++) push(&t, 6, i, 0, 1, a, 4096, i + 1, 0, &out, NULL);
+    for (uint32_t i = 0; i < 100; i++)
+        push(&t, 6, i, 0, 1, a, 4096, i + 1, 0, &out, NULL);
     sf_defrag_stats_t st;
     sf_defrag_get_stats(t.d, &st);
     assert_true(st.pending_bytes <= cfg.max_bytes);
@@ -371,8 +375,16 @@ static void test_keys_do_not_mix(void **state)
     table_init(&t, NULL);
     uint8_t a[8] = {1, 1, 1, 1, 1, 1, 1, 1}, b[8] = {2, 2, 2, 2, 2, 2, 2, 2};
     sf_defrag_out_t out;
-    sf_defrag_frag_t f = {.version = 4, .proto = 17, .src = A4, .dst = B4, .id = 7,
-                          .offset = 0, .more = true, .hdr_len = 20, .data = a, .len = 8,
+    sf_defrag_frag_t f = {.version = 4,
+                          .proto = 17,
+                          .src = A4,
+                          .dst = B4,
+                          .id = 7,
+                          .offset = 0,
+                          .more = true,
+                          .hdr_len = 20,
+                          .data = a,
+                          .len = 8,
                           .frame = 1};
     assert_int_equal(sf_defrag_push(t.d, &f, &out, NULL), SF_DEFRAG_PENDING);
     /* same id, other file / vlan / protocol: separate datagrams */

@@ -260,8 +260,8 @@ static void test_ipv6_frag_with_dstopts(void **state)
     memset(part + 2, 0, 6);
     memcpy(part + 8, u, ul);
     uint32_t total = 8 + ul;
-    uint32_t n = b_ipv6(b, SF_IPPROTO_FRAGMENT, fr,
-                        b_frag6(fr, SF_IPPROTO_DSTOPTS, 42, 0, 1, part, 32));
+    uint32_t n =
+        b_ipv6(b, SF_IPPROTO_FRAGMENT, fr, b_frag6(fr, SF_IPPROTO_DSTOPTS, 42, 0, 1, part, 32));
     push_raw(f, b, n, 1);
     n = b_ipv6(b, SF_IPPROTO_FRAGMENT, fr,
                b_frag6(fr, SF_IPPROTO_DSTOPTS, 42, 32, 0, part + 32, total - 32));

@@ -201,17 +201,20 @@ static void test_in_order(void **state)
 static void next_perm(int *a, int n, bool *done)
 {
     int i = n - 2;
-    while (i >= 0 && a[i] >= a[i + 1]) i--;
+    while (i >= 0 && a[i] >= a[i + 1])
+        i--;
     if (i < 0) {
         *done = true;
         return;
     }
     int j = n - 1;
-    while (a[j] <= a[i]) j--;
+    while (a[j] <= a[i])
+        j--;
     int t = a[i];
     a[i] = a[j];
     a[j] = t;
-    for (int l = i + 1, r = n - 1; l < r; l++, r--) t = a[l], a[l] = a[r], a[r] = t;
+    for (int l = i + 1, r = n - 1; l < r; l++, r--)
+        t = a[l], a[l] = a[r], a[r] = t;
 }
 
 static void test_out_of_order_permutations(void **state)
@@ -254,12 +257,12 @@ static void test_retransmissions(void **state)
     uint32_t isn = 500;
     push(h, true, isn, SF_TCP_SYN, NULL, 0, 1, 0);
     push(h, true, isn + 1, SF_TCP_ACK, MSG, 20, 2, 0);
-    push(h, true, isn + 1, SF_TCP_ACK, MSG, 20, 3, 0);          /* exact */
-    push(h, true, isn + 11, SF_TCP_ACK, MSG + 10, 20, 4, 0);    /* partial: 10 new */
-    push(h, true, isn + 1, SF_TCP_ACK, MSG, 30, 5, 0);          /* wholly old again */
-    push(h, true, isn + 41, SF_TCP_ACK, MSG + 40, 10, 6, 0);    /* ahead: queued */
-    push(h, true, isn + 41, SF_TCP_ACK, MSG + 40, 10, 7, 0);    /* duplicate of queued */
-    push(h, true, isn + 31, SF_TCP_ACK, MSG + 30, 15, 8, 0);    /* fills, overlaps queued */
+    push(h, true, isn + 1, SF_TCP_ACK, MSG, 20, 3, 0);       /* exact */
+    push(h, true, isn + 11, SF_TCP_ACK, MSG + 10, 20, 4, 0); /* partial: 10 new */
+    push(h, true, isn + 1, SF_TCP_ACK, MSG, 30, 5, 0);       /* wholly old again */
+    push(h, true, isn + 41, SF_TCP_ACK, MSG + 40, 10, 6, 0); /* ahead: queued */
+    push(h, true, isn + 41, SF_TCP_ACK, MSG + 40, 10, 7, 0); /* duplicate of queued */
+    push(h, true, isn + 31, SF_TCP_ACK, MSG + 30, 15, 8, 0); /* fills, overlaps queued */
     app_t *c = app_from(h, true);
     assert_int_equal(c->len, 50);
     assert_memory_equal(c->data, MSG, 50);
@@ -466,8 +469,10 @@ static void test_max_streams_eviction(void **state)
     assert_int_equal(st.streams_opened, 1000);
     assert_int_equal(h->anoms[SF_ANOM_TCP_EVICTED], 900);
     assert_int_equal(h->napps, 1000);
-    for (int i = 0; i < 900; i++) assert_int_equal(h->apps[i].closes, 1); /* oldest first */
-    for (int i = 900; i < 1000; i++) assert_int_equal(h->apps[i].closes, 0);
+    for (int i = 0; i < 900; i++)
+        assert_int_equal(h->apps[i].closes, 1); /* oldest first */
+    for (int i = 900; i < 1000; i++)
+        assert_int_equal(h->apps[i].closes, 0);
     harness_free(h); /* the rest are closed exactly once */
 }
 
@@ -480,7 +485,8 @@ static void test_pending_caps(void **state)
     cfg.max_pending_total = 1500;
     harness_t *h = harness_new(&cfg);
     static uint8_t buf[4000];
-    for (size_t i = 0; i < sizeof buf; i++) buf[i] = (uint8_t)('a' + i % 26);
+    for (size_t i = 0; i < sizeof buf; i++)
+        buf[i] = (uint8_t)('a' + i % 26);
     push(h, true, 0, SF_TCP_SYN, NULL, 0, 1, 0);
     /* hole at [0,100); then 4 segments of 300 bytes: over 1000 charged */
     for (int k = 0; k < 4; k++)
@@ -645,7 +651,8 @@ static void test_files_and_ipv6_are_distinct(void **state)
     s.frame = 3;
     sf_tcp_reasm_segment(h->r, &s);
     assert_int_equal(h->napps, 3);
-    for (int i = 0; i < 3; i++) assert_int_equal(h->apps[i].len, 2);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(h->apps[i].len, 2);
     harness_free(h);
 }
 

@@ -25,8 +25,10 @@ static void on_msg(void *user, const sf_msg_meta_t *meta, const sf_sip_msg_t *ms
 {
     counts_t *c = user;
     c->messages++;
-    if (meta->transport == SF_TRANSPORT_TCP) c->tcp++;
-    else c->udp++;
+    if (meta->transport == SF_TRANSPORT_TCP)
+        c->tcp++;
+    else
+        c->udp++;
     if (msg->is_request && msg->method_id == SF_METHOD_INVITE && c->invites++ == 0) {
         c->invite_frames = meta->n_frames;
         memcpy(c->invite_frame_list, meta->frames, sizeof meta->frames);
@@ -58,7 +60,8 @@ static void run_capture(const char *rel, counts_t *c)
     sf_packet_path_t *pp = sf_packet_path_create(NULL, &sink, &an);
     assert_non_null(pp);
     sf_packet_t pkt;
-    while (sf_capture_next(cap, &pkt) == 1) sf_packet_path_push(pp, &pkt);
+    while (sf_capture_next(cap, &pkt) == 1)
+        sf_packet_path_push(pp, &pkt);
     sf_packet_path_finish(pp);
     sf_packet_path_stats_t st;
     sf_packet_path_get_stats(pp, &st);
@@ -147,8 +150,7 @@ static void test_public_tunnels_and_fragments(void **state)
         run_capture(public_caps[i].file, &c);
         if (c.messages != public_caps[i].messages)
             fail_msg("%s: %llu SIP messages, expected %llu", public_caps[i].file,
-                     (unsigned long long)c.messages,
-                     (unsigned long long)public_caps[i].messages);
+                     (unsigned long long)c.messages, (unsigned long long)public_caps[i].messages);
     }
 }
 

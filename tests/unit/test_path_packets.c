@@ -82,13 +82,13 @@ static void push_udp(fix_t *f, uint16_t sport, uint16_t dport, const char *pl, u
     push_eth(f, b, b_ipv4(b, SF_IPPROTO_UDP, (uint16_t)f->frame, 0, 0, u, ul), cut);
 }
 
-#define INVITE_HDRS                                                                              \
-    "INVITE sip:bob@example.com SIP/2.0\r\n"                                                     \
-    "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK776asdhds\r\n"                                \
-    "Max-Forwards: 70\r\n"                                                                       \
-    "To: Bob <sip:bob@example.com>\r\n"                                                          \
-    "From: Alice <sip:alice@example.com>;tag=1928301774\r\n"                                     \
-    "Call-ID: a84b4c76e66710\r\n"                                                                \
+#define INVITE_HDRS                                                                                \
+    "INVITE sip:bob@example.com SIP/2.0\r\n"                                                       \
+    "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK776asdhds\r\n"                                  \
+    "Max-Forwards: 70\r\n"                                                                         \
+    "To: Bob <sip:bob@example.com>\r\n"                                                            \
+    "From: Alice <sip:alice@example.com>;tag=1928301774\r\n"                                       \
+    "Call-ID: a84b4c76e66710\r\n"                                                                  \
     "CSeq: 314159 INVITE\r\n"
 
 static void test_udp_message_any_port(void **state)
@@ -159,8 +159,8 @@ static void test_udp_fragmented_frames(void **state)
     memset(body, 'x', sizeof body - 1);
     body[sizeof body - 1] = '\0';
     char msg[1600];
-    int ml = snprintf(msg, sizeof msg, INVITE_HDRS "Content-Length: %zu\r\n\r\n%s",
-                      strlen(body), body);
+    int ml =
+        snprintf(msg, sizeof msg, INVITE_HDRS "Content-Length: %zu\r\n\r\n%s", strlen(body), body);
     uint8_t u[1700], b[1700];
     uint32_t ul = b_udp(u, 5060, 5060, msg, (uint32_t)ml);
     /* three fragments, last one first */

@@ -23,7 +23,8 @@
     "Content-Type: application/sdp\r\nContent-Length: 36\r\n\r\n"
 #define INV_BODY "v=0\r\no=- 1 1 IN IP4 192.0.2.1\r\ns=-\r\n"
 #define M_INV INV_HEAD INV_BODY
-#define M_200 "SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP a.example.com;branch=z9hG4bK74bf9\r\nl  :5\r\n\r\nhello"
+#define M_200                                                                                      \
+    "SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP a.example.com;branch=z9hG4bK74bf9\r\nl  :5\r\n\r\nhello"
 #define M_LF "ACK sip:a@b SIP/2.0\nCall-ID: lf\nL: 2\n\nok"
 #define M_NOCL "BYE sip:x@y SIP/2.0\r\nCall-ID: 1\r\n\r\n"
 #define M_SMALL "ACK sip:a@b SIP/2.0\r\nl: 0\r\n\r\n"
@@ -40,7 +41,7 @@
 
 /* ---- cases ---- */
 typedef struct step {
-    uint64_t frame; /* 0 ends the list */
+    uint64_t frame;   /* 0 ends the list */
     const char *data; /* NULL: a gap of `gap` bytes, before frame `frame` */
     uint64_t gap;
 } step_t;
@@ -53,18 +54,18 @@ typedef struct fcase {
 } fcase_t;
 
 #define MSG(frames, defect, bytes) "msg [" frames "] " defect "\n" bytes "\n"
-#define D(s) {1, s, 0}
+#define D(s)                                                                                       \
+    {                                                                                              \
+        1, s, 0                                                                                    \
+    }
 
 static const fcase_t cases[] = {
-    {"one message",
-     0,
-     {D(M_OPT)},
-     MSG("1", "-", M_OPT) "stats m=1 ka=0 resync=0 big=0\n"},
+    {"one message", 0, {D(M_OPT)}, MSG("1", "-", M_OPT) "stats m=1 ka=0 resync=0 big=0\n"},
     {"three coalesced",
      0,
      {D(M_OPT M_INV M_200)},
-     MSG("1", "-", M_OPT) MSG("1", "-", M_INV) MSG("1", "-", M_200)
-         "stats m=3 ka=0 resync=0 big=0\n"},
+     MSG("1", "-", M_OPT) MSG("1", "-", M_INV)
+         MSG("1", "-", M_200) "stats m=3 ka=0 resync=0 big=0\n"},
     {"body across frames",
      0,
      {{1, INV_HEAD "v=0\r", 0}, {2, "\no=- 1 1 IN IP4", 0}, {3, " 192.0.2.1\r\ns=-\r\n" M_OPT, 0}},
@@ -76,8 +77,8 @@ static const fcase_t cases[] = {
     {"compact l and bare LF",
      0,
      {{1, M_200 M_LF, 0}, {2, M_FOLD, 0}},
-     MSG("1", "-", M_200) MSG("1", "-", M_LF) MSG("2", "-", M_FOLD)
-         "stats m=3 ka=0 resync=0 big=0\n"},
+     MSG("1", "-", M_200) MSG("1", "-", M_LF)
+         MSG("2", "-", M_FOLD) "stats m=3 ka=0 resync=0 big=0\n"},
     {"missing Content-Length",
      0,
      {D(M_NOCL M_OPT)},
@@ -101,19 +102,22 @@ static const fcase_t cases[] = {
     {"junk after SIP is a resync",
      0,
      {{1, M_SMALL "garbage\r\n", 0}, {2, "more\r\n" M_SMALL, 0}},
-     MSG("1", "-", M_SMALL) "anom sip-resync 2\n" MSG("2", "-", M_SMALL)
-         "stats m=2 ka=0 resync=15 big=0\n"},
+     MSG("1", "-", M_SMALL) "anom sip-resync 2\n" MSG("2", "-",
+                                                      M_SMALL) "stats m=2 ka=0 resync=15 big=0\n"},
     {"too large",
      100,
      {{1, M_BIGBODY M_SMALL, 0}, {2, M_LONGHDR M_SMALL, 0}},
-     "anom sip-too-large 1\n" MSG("1", "-", M_SMALL) "anom sip-too-large 2\nanom sip-resync 2\n" MSG(
-         "2", "-", M_SMALL) "stats m=2 ka=0 resync=37 big=2\n"},
+     "anom sip-too-large 1\n" MSG(
+         "1", "-",
+         M_SMALL) "anom sip-too-large 2\nanom sip-resync 2\n" MSG("2", "-",
+                                                                  M_SMALL) "stats m=2 ka=0 "
+                                                                           "resync=37 big=2\n"},
     {"bad Content-Length values",
      0,
      {D(M_BADCL M_HUGECL M_SMALL)},
      MSG("1", "invalid Content-Length value", M_BADCL)
-         MSG("1", "Content-Length too large", M_HUGECL) MSG("1", "-", M_SMALL)
-             "stats m=3 ka=0 resync=0 big=0\n"},
+         MSG("1", "Content-Length too large", M_HUGECL)
+             MSG("1", "-", M_SMALL) "stats m=3 ka=0 resync=0 big=0\n"},
     {"sipfrag body is not a message",
      0,
      {D(M_FRAG M_SMALL)},
@@ -264,8 +268,8 @@ static void test_cases(void **state)
         sf_sip_stream_stats_t st;
         replay(c, WHOLE, 0, &ref, &st);
         if (strcmp(ref.brief, c->expect) != 0) {
-            printf("case \"%s\": expected\n%s\ngot\n%s\nfull:\n%s\n", c->name, c->expect,
-                   ref.brief, ref.full);
+            printf("case \"%s\": expected\n%s\ngot\n%s\nfull:\n%s\n", c->name, c->expect, ref.brief,
+                   ref.full);
             fail();
         }
         size_t total = case_len(c);

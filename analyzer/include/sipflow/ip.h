@@ -44,18 +44,18 @@ typedef enum sf_ip_result {
 } sf_ip_result_t;
 
 typedef struct sf_ip_hdr {
-    uint8_t version;   /* 4 or 6 */
-    uint8_t proto;     /* upper-layer protocol after the extension headers;
-                        * for a fragment: the protocol of the fragmentable
-                        * part (IPv4 Protocol, IPv6 Fragment Next Header) */
-    uint8_t src[16];   /* IPv4: first 4 bytes */
+    uint8_t version; /* 4 or 6 */
+    uint8_t proto;   /* upper-layer protocol after the extension headers;
+                      * for a fragment: the protocol of the fragmentable
+                      * part (IPv4 Protocol, IPv6 Fragment Next Header) */
+    uint8_t src[16]; /* IPv4: first 4 bytes */
     uint8_t dst[16];
-    uint32_t hdr_len;  /* offset of the payload (upper layer, or the
-                        * fragment data after the IPv6 Fragment header) */
+    uint32_t hdr_len;     /* offset of the payload (upper layer, or the
+                           * fragment data after the IPv6 Fragment header) */
     uint32_t payload_len; /* payload bytes present: declared, cut to caplen */
-    bool truncated;    /* the capture holds less than the declared length */
+    bool truncated;       /* the capture holds less than the declared length */
     /* fragmentation (IPv4 MF/offset, IPv6 Fragment header) */
-    bool fragment;     /* not an atomic datagram: needs reassembly */
+    bool fragment; /* not an atomic datagram: needs reassembly */
     bool more_fragments;
     uint32_t frag_offset; /* bytes */
     uint32_t frag_id;

@@ -52,17 +52,17 @@ void sf_defrag_config_default(sf_defrag_config_t *cfg);
 
 /* One fragment, as parsed by sf_ipv4_parse / sf_ipv6_parse. */
 typedef struct sf_defrag_frag {
-    uint8_t version;        /* 4 or 6 */
-    uint8_t proto;          /* protocol of the fragmentable part */
-    const uint8_t *src;     /* 4 or 16 bytes */
+    uint8_t version;    /* 4 or 6 */
+    uint8_t proto;      /* protocol of the fragmentable part */
+    const uint8_t *src; /* 4 or 16 bytes */
     const uint8_t *dst;
     uint32_t id;
     uint32_t file;
     uint16_t vlan;
-    uint32_t offset;        /* bytes */
-    bool more;              /* MF / M flag */
-    uint32_t hdr_len;       /* sf_ip_hdr_t.frag_hdr_len */
-    const uint8_t *data;    /* fragment payload, copied when kept */
+    uint32_t offset;     /* bytes */
+    bool more;           /* MF / M flag */
+    uint32_t hdr_len;    /* sf_ip_hdr_t.frag_hdr_len */
+    const uint8_t *data; /* fragment payload, copied when kept */
     uint32_t len;
     uint64_t frame;
     sf_ts_t ts;
@@ -89,8 +89,8 @@ typedef struct sf_defrag_stats {
     uint64_t overlaps;
     uint64_t too_big;
     uint64_t malformed;
-    uint64_t incomplete;  /* timed out or pending at finish */
-    uint64_t evicted;     /* dropped at a cap */
+    uint64_t incomplete;        /* timed out or pending at finish */
+    uint64_t evicted;           /* dropped at a cap */
     uint32_t pending_datagrams; /* now */
     uint64_t pending_bytes;     /* now */
 } sf_defrag_stats_t;

@@ -35,15 +35,15 @@ void sf_net_config_default(sf_net_config_t *cfg);
  * frame's), src/dst with ports, transport (UDP or TCP) and the outermost
  * VLAN. Everything is valid only during the callback. */
 typedef struct sf_net_pdu {
-    uint8_t ip_proto;        /* SF_IPPROTO_UDP or SF_IPPROTO_TCP */
+    uint8_t ip_proto; /* SF_IPPROTO_UDP or SF_IPPROTO_TCP */
     const sf_msg_meta_t *meta;
-    const uint8_t *payload;  /* UDP / TCP payload */
+    const uint8_t *payload; /* UDP / TCP payload */
     uint32_t len;
-    bool truncated;          /* UDP: fewer bytes than the UDP length says */
-    uint8_t tunnel_depth;    /* encapsulations around this PDU */
+    bool truncated;       /* UDP: fewer bytes than the UDP length says */
+    uint8_t tunnel_depth; /* encapsulations around this PDU */
     /* TCP only */
     uint32_t seq, ack;
-    uint8_t flags;           /* SF_TCP_* bits of the TCP header */
+    uint8_t flags; /* SF_TCP_* bits of the TCP header */
     uint16_t window;
 } sf_net_pdu_t;
 

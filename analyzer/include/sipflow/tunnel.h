@@ -19,16 +19,16 @@ enum {
     SF_ETHERTYPE_IPV4 = 0x0800,
     SF_ETHERTYPE_IPV6 = 0x86DD,
     SF_ETHERTYPE_PPP = 0x880B,
-    SF_ETHERTYPE_TEB = 0x6558,        /* transparent Ethernet bridging */
-    SF_ETHERTYPE_ERSPAN_II = 0x88BE,  /* also type I without GRE sequence */
+    SF_ETHERTYPE_TEB = 0x6558,       /* transparent Ethernet bridging */
+    SF_ETHERTYPE_ERSPAN_II = 0x88BE, /* also type I without GRE sequence */
     SF_ETHERTYPE_ERSPAN_III = 0x22EB,
 };
 
 #define SF_VXLAN_PORT 4789
 
 typedef struct sf_gre {
-    uint8_t version;  /* 0 or 1 */
-    uint16_t proto;   /* EtherType of the payload */
+    uint8_t version; /* 0 or 1 */
+    uint16_t proto;  /* EtherType of the payload */
     bool has_key, has_seq;
     uint32_t key, seq;
     uint32_t hdr_len; /* offset of the payload */

@@ -126,6 +126,7 @@ struct reg {
     int64_t first_ns;
     int last_code;
     bool done;
+    bool dereg; /* the last REGISTER asked for expiry 0 (RFC 3261 10.2.2) */
 };
 
 struct sf_engine {

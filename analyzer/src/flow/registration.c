@@ -125,6 +125,11 @@ void sf_flow_reg_message(sf_engine_t *e, txn_t *t, const sf_msg_meta_t *meta,
     }
     sf_registration_t *p = &r->pub;
     if (retrans) p->retransmissions++;
+    /* RFC 3261 10.2.2: Expires 0 (or a Contact expires=0, or "Contact: *"
+     * with Expires 0) removes bindings. The 2xx lists the bindings that
+     * remain, often none (RFC 3665 2.4), so the request says what a 2xx
+     * means. */
+    if (m->is_request && !retrans) r->dereg = granted_expires(m) == 0;
     p->last_frame = sf_msg_meta_last_frame(meta);
     if (!m->is_request && m->status >= 200 && !retrans && t->final_code == m->status &&
         t->final_frame == p->last_frame) {
@@ -133,7 +138,7 @@ void sf_flow_reg_message(sf_engine_t *e, txn_t *t, const sf_msg_meta_t *meta,
         p->response_ms = (now - t->first_ns) / 1000000;
         if (m->status < 300) {
             p->expires = granted_expires(m);
-            p->outcome = p->expires == 0 ? SF_REG_UNREGISTERED : SF_REG_REGISTERED;
+            p->outcome = (p->expires == 0 || r->dereg) ? SF_REG_UNREGISTERED : SF_REG_REGISTERED;
         } else {
             p->outcome = SF_REG_FAILED;
         }

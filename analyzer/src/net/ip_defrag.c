@@ -26,19 +26,19 @@ typedef struct frag_node {
 } frag_node_t;
 
 typedef struct dgram {
-    struct dgram *hnext;          /* bucket chain */
-    struct dgram *older, *newer;  /* age list */
+    struct dgram *hnext;         /* bucket chain */
+    struct dgram *older, *newer; /* age list */
     uint32_t hash;
     uint8_t version;
-    uint8_t key_proto;            /* IPv4 key part; 0 for IPv6 */
-    uint8_t proto;                /* protocol from the offset-0 fragment */
+    uint8_t key_proto; /* IPv4 key part; 0 for IPv6 */
+    uint8_t proto;     /* protocol from the offset-0 fragment */
     bool has_last, dead;
     uint8_t src[16], dst[16];
     uint32_t id, file;
     uint16_t vlan;
-    uint32_t total;               /* valid when has_last */
-    uint32_t received;            /* payload bytes held */
-    uint64_t held;                /* bytes charged against max_bytes */
+    uint32_t total;    /* valid when has_last */
+    uint32_t received; /* payload bytes held */
+    uint64_t held;     /* bytes charged against max_bytes */
     frag_node_t *head, *tail;
     uint64_t first_frame;
     sf_ts_t first_ts;
@@ -67,12 +67,15 @@ sf_defrag_t *sf_defrag_create(const sf_defrag_config_t *cfg, const sf_anomaly_si
 {
     sf_defrag_t *d = calloc(1, sizeof *d);
     if (!d) return NULL;
-    if (cfg) d->cfg = *cfg;
-    else sf_defrag_config_default(&d->cfg);
+    if (cfg)
+        d->cfg = *cfg;
+    else
+        sf_defrag_config_default(&d->cfg);
     if (d->cfg.max_datagrams == 0) d->cfg.max_datagrams = 1;
     if (anomalies) d->sink = *anomalies;
     uint32_t nb = 16;
-    while (nb < d->cfg.max_datagrams && nb < MAX_BUCKETS) nb <<= 1;
+    while (nb < d->cfg.max_datagrams && nb < MAX_BUCKETS)
+        nb <<= 1;
     d->buckets = calloc(nb, sizeof *d->buckets);
     if (!d->buckets) {
         free(d);
@@ -88,10 +91,14 @@ static uint32_t key_hash(const sf_defrag_frag_t *f)
     uint32_t h = 2166136261u;
     unsigned alen = f->version == 4 ? 4 : 16;
 #define MIX(b) (h = (h ^ (uint8_t)(b)) * 16777619u)
-    for (unsigned i = 0; i < alen; i++) MIX(f->src[i]);
-    for (unsigned i = 0; i < alen; i++) MIX(f->dst[i]);
-    for (unsigned i = 0; i < 32; i += 8) MIX(f->id >> i);
-    for (unsigned i = 0; i < 32; i += 8) MIX(f->file >> i);
+    for (unsigned i = 0; i < alen; i++)
+        MIX(f->src[i]);
+    for (unsigned i = 0; i < alen; i++)
+        MIX(f->dst[i]);
+    for (unsigned i = 0; i < 32; i += 8)
+        MIX(f->id >> i);
+    for (unsigned i = 0; i < 32; i += 8)
+        MIX(f->file >> i);
     MIX(f->vlan);
     MIX(f->vlan >> 8);
     MIX(f->version == 4 ? f->proto : 0);
@@ -124,12 +131,17 @@ static void release(sf_defrag_t *d, dgram_t *g)
 {
     free_nodes(d, g);
     dgram_t **pp = &d->buckets[g->hash & d->mask];
-    while (*pp && *pp != g) pp = &(*pp)->hnext;
+    while (*pp && *pp != g)
+        pp = &(*pp)->hnext;
     if (*pp) *pp = g->hnext;
-    if (g->older) g->older->newer = g->newer;
-    else d->oldest = g->newer;
-    if (g->newer) g->newer->older = g->older;
-    else d->newest = g->older;
+    if (g->older)
+        g->older->newer = g->newer;
+    else
+        d->oldest = g->newer;
+    if (g->newer)
+        g->newer->older = g->older;
+    else
+        d->newest = g->older;
     d->st.pending_datagrams--;
     if (d->n_free < FREE_LIST_MAX) {
         g->hnext = d->free_list;
@@ -172,7 +184,8 @@ void sf_defrag_expire(sf_defrag_t *d, sf_ts_t now)
 
 static dgram_t *create_dgram(sf_defrag_t *d, const sf_defrag_frag_t *f, uint32_t h)
 {
-    while (d->st.pending_datagrams >= d->cfg.max_datagrams && d->oldest) evict(d, d->oldest);
+    while (d->st.pending_datagrams >= d->cfg.max_datagrams && d->oldest)
+        evict(d, d->oldest);
     dgram_t *g = d->free_list;
     if (g) {
         d->free_list = g->hnext;
@@ -196,8 +209,10 @@ static dgram_t *create_dgram(sf_defrag_t *d, const sf_defrag_frag_t *f, uint32_t
     g->hnext = d->buckets[h & d->mask];
     d->buckets[h & d->mask] = g;
     g->older = d->newest;
-    if (d->newest) d->newest->newer = g;
-    else d->oldest = g;
+    if (d->newest)
+        d->newest->newer = g;
+    else
+        d->oldest = g;
     d->newest = g;
     d->st.pending_datagrams++;
     return g;
@@ -244,8 +259,8 @@ static void malformed(sf_defrag_t *d, const sf_defrag_frag_t *f, const char *why
 {
     d->st.malformed++;
     sf_anomaly_emit(&d->sink, f->file, f->frame, f->ts, SF_ANOM_IP_MALFORMED,
-                    "IPv%u fragment id 0x%x offset %u length %u: %s", f->version, f->id,
-                    f->offset, f->len, why);
+                    "IPv%u fragment id 0x%x offset %u length %u: %s", f->version, f->id, f->offset,
+                    f->len, why);
 }
 
 /* Inserts f's range; returns -1 on a duplicate, 1 when it overlapped,
@@ -306,7 +321,8 @@ sf_defrag_result_t sf_defrag_push(sf_defrag_t *d, const sf_defrag_frag_t *f, sf_
     }
     uint32_t h = key_hash(f);
     dgram_t *g = d->buckets[h & d->mask];
-    while (g && !key_eq(g, f, h)) g = g->hnext;
+    while (g && !key_eq(g, f, h))
+        g = g->hnext;
     if (!g) g = create_dgram(d, f, h);
     if (!g) return SF_DEFRAG_DROPPED;
     if (g->dead) return SF_DEFRAG_DROPPED;
@@ -403,7 +419,8 @@ void sf_defrag_get_stats(const sf_defrag_t *d, sf_defrag_stats_t *st)
 void sf_defrag_destroy(sf_defrag_t *d)
 {
     if (!d) return;
-    while (d->oldest) release(d, d->oldest);
+    while (d->oldest)
+        release(d, d->oldest);
     while (d->free_list) {
         dgram_t *g = d->free_list;
         d->free_list = g->hnext;

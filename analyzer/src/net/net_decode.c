@@ -58,8 +58,10 @@ sf_net_decoder_t *sf_net_decoder_create(const sf_net_config_t *cfg, const sf_net
 {
     sf_net_decoder_t *d = calloc(1, sizeof *d);
     if (!d) return NULL;
-    if (cfg) d->cfg = *cfg;
-    else sf_net_config_default(&d->cfg);
+    if (cfg)
+        d->cfg = *cfg;
+    else
+        sf_net_config_default(&d->cfg);
     if (sink) d->sink = *sink;
     if (anomalies) d->anom = *anomalies;
     d->defrag = sf_defrag_create(&d->cfg.defrag, &d->anom);
@@ -90,9 +92,8 @@ static bool enter_tunnel(sf_net_decoder_t *d, walk_t *w, const char *what)
 {
     if (w->depth >= d->cfg.max_tunnel_depth) {
         d->st.tunnel_too_deep++;
-        sf_anomaly_emit(&d->anom, w->pkt->file, w->pkt->frame, w->pkt->ts,
-                        SF_ANOM_TUNNEL_TOO_DEEP, "%s nested deeper than %u encapsulations", what,
-                        d->cfg.max_tunnel_depth);
+        sf_anomaly_emit(&d->anom, w->pkt->file, w->pkt->frame, w->pkt->ts, SF_ANOM_TUNNEL_TOO_DEEP,
+                        "%s nested deeper than %u encapsulations", what, d->cfg.max_tunnel_depth);
         return false;
     }
     w->depth++;
@@ -277,8 +278,7 @@ static void decode_l4(sf_net_decoder_t *d, walk_t *w, const ip_addrs_t *a, uint8
     }
 }
 
-static void decode_fragment(sf_net_decoder_t *d, walk_t *w, const sf_ip_hdr_t *h,
-                            const uint8_t *p)
+static void decode_fragment(sf_net_decoder_t *d, walk_t *w, const sf_ip_hdr_t *h, const uint8_t *p)
 {
     if (h->truncated) return; /* cannot be reassembled; reported already */
     sf_defrag_frag_t f = {
@@ -329,8 +329,10 @@ static void decode_ip(sf_net_decoder_t *d, walk_t *w, sf_l3_proto_t l3, const ui
         r = sf_ipv6_parse(p, len, &h, &why);
     }
     if (r != SF_IP_OK) {
-        if (r == SF_IP_TRUNCATED) d->st.ip_truncated++;
-        else d->st.ip_malformed++;
+        if (r == SF_IP_TRUNCATED)
+            d->st.ip_truncated++;
+        else
+            d->st.ip_malformed++;
         anomaly(d, w, r == SF_IP_TRUNCATED ? SF_ANOM_IP_TRUNCATED : SF_ANOM_IP_MALFORMED, why);
         return;
     }

@@ -23,8 +23,8 @@ struct sf_packet_path {
     sf_sip_parser_t *parser;
     sf_sip_raw_sink_t raw;
     sf_sip_stream_config_t stream_cfg;
-    uint16_t cur_vlan;  /* VLAN of the segment being reassembled */
-    bool destroying;    /* streams closed by destroy deliver nothing */
+    uint16_t cur_vlan; /* VLAN of the segment being reassembled */
+    bool destroying;   /* streams closed by destroy deliver nothing */
     uint64_t sip_messages, sip_malformed, sip_trailing_bytes;
 };
 
@@ -54,8 +54,7 @@ static void deliver(sf_packet_path_t *pp, const sf_msg_meta_t *meta, const char 
     if (msg.malformed) {
         pp->sip_malformed++;
         sf_anomaly_emit(&pp->anom, meta->file, sf_msg_meta_last_frame(meta), meta->ts,
-                        SF_ANOM_SIP_MALFORMED, "%s (byte %u)", msg.malformed,
-                        msg.malformed_offset);
+                        SF_ANOM_SIP_MALFORMED, "%s (byte %u)", msg.malformed, msg.malformed_offset);
     }
     pp->sip_messages++;
     if (pp->sink.message) pp->sink.message(pp->sink.user, meta, &msg);
@@ -155,8 +154,10 @@ sf_packet_path_t *sf_packet_path_create(const sf_packet_path_config_t *cfg,
 {
     sf_packet_path_t *pp = calloc(1, sizeof *pp);
     if (!pp) return NULL;
-    if (cfg) pp->cfg = *cfg;
-    else sf_packet_path_config_default(&pp->cfg);
+    if (cfg)
+        pp->cfg = *cfg;
+    else
+        sf_packet_path_config_default(&pp->cfg);
     if (sink) pp->sink = *sink;
     if (anomalies) pp->anom = *anomalies;
     pp->raw = (sf_sip_raw_sink_t){on_raw_message, pp};

@@ -35,6 +35,14 @@
 #define BUCKETS_MIN 64u
 #define BUCKETS_MAX (1u << 24)
 
+/* Endpoints as two 64-bit words (IPv4 in the first), for cheap ordering
+ * and hashing; only the address bytes the family uses count, as in
+ * sf_endpoint_eq(). */
+typedef struct ep_words {
+    uint64_t w0, w1;
+    uint32_t fp; /* family << 16 | port */
+} ep_words_t;
+
 typedef enum dir_state {
     D_NONE = 0, /* no sequence number known yet */
     D_ACTIVE,
@@ -49,13 +57,13 @@ typedef struct dir {
     uint8_t state;
     bool syn_seen, fin_seen, opened, in_plist;
     uint32_t isn;
-    uint32_t next_seq;  /* sequence number of the next byte to deliver */
-    int64_t next_abs;   /* its absolute offset */
-    int64_t fin_abs;    /* absolute offset of the FIN */
+    uint32_t next_seq; /* sequence number of the next byte to deliver */
+    int64_t next_abs;  /* its absolute offset */
+    int64_t fin_abs;   /* absolute offset of the FIN */
     void *app;
-    sf_tcp_qseg_t *q;   /* out-of-order queue */
-    uint64_t charged;   /* queued bytes + overhead */
-    uint64_t queued;    /* queued payload bytes */
+    sf_tcp_qseg_t *q;          /* out-of-order queue */
+    uint64_t charged;          /* queued bytes + overhead */
+    uint64_t queued;           /* queued payload bytes */
     struct dir *pprev, *pnext; /* list of directions with queued data */
 } dir_t;
 
@@ -64,7 +72,8 @@ typedef struct conn {
     struct conn *lprev, *lnext; /* LRU: head = most recently touched */
     uint32_t hash;
     uint32_t file;
-    sf_endpoint_t a, b; /* canonical order: a <= b */
+    ep_words_t ka, kb;  /* canonical order: ka <= kb */
+    sf_endpoint_t a, b; /* the same endpoints, for open() */
     sf_ts_t last_ts;
     uint64_t last_frame;
     dir_t d[2];
@@ -95,37 +104,43 @@ void sf_tcp_config_default(sf_tcp_config_t *cfg)
 
 /* ---- keys and the hash table ---- */
 
-static uint32_t addr_len(const sf_endpoint_t *e)
+static ep_words_t ep_words(const sf_endpoint_t *e)
 {
-    return e->family == 4 ? 4 : 16;
+    ep_words_t w = {0, 0, (uint32_t)e->family << 16 | e->port};
+    if (e->family == 4) {
+        uint32_t v4;
+        memcpy(&v4, e->addr, 4);
+        w.w0 = v4;
+    } else {
+        memcpy(&w.w0, e->addr, 8);
+        memcpy(&w.w1, e->addr + 8, 8);
+    }
+    return w;
 }
 
-static int ep_cmp(const sf_endpoint_t *x, const sf_endpoint_t *y)
+static int ep_cmp(const ep_words_t *x, const ep_words_t *y)
 {
-    if (x->family != y->family) return x->family < y->family ? -1 : 1;
-    int m = memcmp(x->addr, y->addr, addr_len(x));
-    if (m) return m;
-    if (x->port != y->port) return x->port < y->port ? -1 : 1;
+    if (x->w0 != y->w0) return x->w0 < y->w0 ? -1 : 1;
+    if (x->w1 != y->w1) return x->w1 < y->w1 ? -1 : 1;
+    if (x->fp != y->fp) return x->fp < y->fp ? -1 : 1;
     return 0;
 }
 
-static uint32_t fnv(uint32_t h, const void *p, size_t n)
+static uint64_t mix(uint64_t h, uint64_t v)
 {
-    const uint8_t *b = p;
-    for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 16777619u;
-    return h;
+    h ^= v;
+    h *= 0x9e3779b97f4a7c15ull;
+    return h ^ (h >> 29);
 }
 
-static uint32_t key_hash(uint32_t file, const sf_endpoint_t *a, const sf_endpoint_t *b)
+static uint32_t key_hash(uint32_t file, const ep_words_t *a, const ep_words_t *b)
 {
-    uint32_t h = fnv(2166136261u, &file, sizeof file);
-    h = fnv(h, &a->family, 1);
-    h = fnv(h, a->addr, addr_len(a));
-    h = fnv(h, &a->port, sizeof a->port);
-    h = fnv(h, &b->family, 1);
-    h = fnv(h, b->addr, addr_len(b));
-    h = fnv(h, &b->port, sizeof b->port);
-    return h ^ (h >> 15);
+    uint64_t h = mix(file, a->w0);
+    h = mix(h, a->w1);
+    h = mix(h, (uint64_t)a->fp << 32 | b->fp);
+    h = mix(h, b->w0);
+    h = mix(h, b->w1);
+    return (uint32_t)(h ^ (h >> 32));
 }
 
 static void table_grow(sf_tcp_reasm_t *r)
@@ -150,7 +165,8 @@ static void table_grow(sf_tcp_reasm_t *r)
 static void table_remove(sf_tcp_reasm_t *r, conn_t *c)
 {
     conn_t **pp = &r->buckets[c->hash & (r->nbuckets - 1)];
-    while (*pp && *pp != c) pp = &(*pp)->hnext;
+    while (*pp && *pp != c)
+        pp = &(*pp)->hnext;
     if (*pp) *pp = c->hnext;
 }
 
@@ -281,7 +297,8 @@ static void flush_first_hole(sf_tcp_reasm_t *r, dir_t *d, sf_ts_t ts)
 /* Delivers what can be delivered (holes reported as gaps) and closes. */
 static void close_dir(sf_tcp_reasm_t *r, dir_t *d, uint64_t frame, sf_ts_t ts)
 {
-    while (d->q) flush_first_hole(r, d, ts);
+    while (d->q)
+        flush_first_hole(r, d, ts);
     plist_unlink(r, d);
     if (d->opened && r->cb.close) r->cb.close(r->user, d->app, frame, ts);
     d->opened = false;
@@ -305,7 +322,8 @@ static void dir_reset(dir_t *d, conn_t *c, uint8_t idx)
 /* Closes both directions, unlinks and frees the connection. */
 static void conn_drop(sf_tcp_reasm_t *r, conn_t *c)
 {
-    for (int i = 0; i < 2; i++) close_dir(r, &c->d[i], c->last_frame, c->last_ts);
+    for (int i = 0; i < 2; i++)
+        close_dir(r, &c->d[i], c->last_frame, c->last_ts);
     table_remove(r, c);
     lru_unlink(r, c);
     r->nconn--;
@@ -319,12 +337,13 @@ static uint64_t count_diff(const uint8_t *x, const uint8_t *y, uint32_t n)
 {
     if (memcmp(x, y, n) == 0) return 0;
     uint64_t k = 0;
-    for (uint32_t i = 0; i < n; i++) k += x[i] != y[i];
+    for (uint32_t i = 0; i < n; i++)
+        k += x[i] != y[i];
     return k;
 }
 
-static bool queue_piece(sf_tcp_reasm_t *r, dir_t *d, int64_t start, const uint8_t *p,
-                        uint32_t n, uint64_t frame)
+static bool queue_piece(sf_tcp_reasm_t *r, dir_t *d, int64_t start, const uint8_t *p, uint32_t n,
+                        uint64_t frame)
 {
     sf_tcp_qseg_t *q = malloc(sizeof *q + n);
     if (!q) return false;
@@ -401,8 +420,8 @@ static uint64_t deliver_inorder(sf_tcp_reasm_t *r, dir_t *d, const uint8_t *p, u
         if (m && m->start == d->next_abs) {
             if (d->next_abs < e) {
                 int64_t ov_end = sf_tcp_qseg_end(m) < e ? sf_tcp_qseg_end(m) : e;
-                diff += count_diff(m->data, p + (d->next_abs - s0),
-                                   (uint32_t)(ov_end - d->next_abs));
+                diff +=
+                    count_diff(m->data, p + (d->next_abs - s0), (uint32_t)(ov_end - d->next_abs));
             }
             sf_tcp_queue_pop_min(&d->q);
             uncharge(r, d, m);
@@ -421,19 +440,21 @@ static void enforce_caps(sf_tcp_reasm_t *r, dir_t *d, uint64_t frame, sf_ts_t ts
     if (d->q && d->charged > r->cfg.max_pending_per_dir) {
         emit(r, d->c, frame, ts, SF_ANOM_TCP_BUFFER_FULL, "out-of-order data over the stream cap",
              (unsigned long long)d->queued);
-        while (d->q && d->charged > r->cfg.max_pending_per_dir) flush_first_hole(r, d, ts);
+        while (d->q && d->charged > r->cfg.max_pending_per_dir)
+            flush_first_hole(r, d, ts);
     }
     while (r->charged_total > r->cfg.max_pending_total && r->p_tail) {
         dir_t *v = r->p_tail;
         emit(r, v->c, frame, ts, SF_ANOM_TCP_BUFFER_FULL, "out-of-order data over the total cap",
              (unsigned long long)v->queued);
-        while (v->q) flush_first_hole(r, v, ts);
+        while (v->q)
+            flush_first_hole(r, v, ts);
         plist_unlink(r, v);
     }
 }
 
-static void process_data(sf_tcp_reasm_t *r, dir_t *d, uint32_t seq, const uint8_t *p,
-                         uint32_t len, uint64_t frame, sf_ts_t ts)
+static void process_data(sf_tcp_reasm_t *r, dir_t *d, uint32_t seq, const uint8_t *p, uint32_t len,
+                         uint64_t frame, sf_ts_t ts)
 {
     /* RFC 1982 serial arithmetic: the signed distance from the expected
      * sequence number places the segment, across wrap-around. */
@@ -470,17 +491,18 @@ static void process_data(sf_tcp_reasm_t *r, dir_t *d, uint32_t seq, const uint8_
 
 /* ---- connections ---- */
 
-static conn_t *conn_find(sf_tcp_reasm_t *r, uint32_t file, const sf_endpoint_t *a,
-                         const sf_endpoint_t *b, uint32_t h)
+static conn_t *conn_find(sf_tcp_reasm_t *r, uint32_t file, const ep_words_t *ka,
+                         const ep_words_t *kb, uint32_t h)
 {
     for (conn_t *c = r->buckets[h & (r->nbuckets - 1)]; c; c = c->hnext)
-        if (c->hash == h && c->file == file && ep_cmp(&c->a, a) == 0 && ep_cmp(&c->b, b) == 0)
+        if (c->hash == h && c->file == file && ep_cmp(&c->ka, ka) == 0 && ep_cmp(&c->kb, kb) == 0)
             return c;
     return NULL;
 }
 
 static conn_t *conn_create(sf_tcp_reasm_t *r, uint32_t file, const sf_endpoint_t *a,
-                           const sf_endpoint_t *b, uint32_t h, uint64_t frame, sf_ts_t ts)
+                           const sf_endpoint_t *b, const ep_words_t *ka, const ep_words_t *kb,
+                           uint32_t h, uint64_t frame, sf_ts_t ts)
 {
     uint32_t cap = r->cfg.max_streams ? r->cfg.max_streams : 1;
     while (r->nconn >= cap && r->lru_tail) {
@@ -497,6 +519,8 @@ static conn_t *conn_create(sf_tcp_reasm_t *r, uint32_t file, const sf_endpoint_t
     c->file = file;
     c->a = *a;
     c->b = *b;
+    c->ka = *ka;
+    c->kb = *kb;
     c->hash = h;
     dir_reset(&c->d[0], c, 0);
     dir_reset(&c->d[1], c, 1);
@@ -549,19 +573,24 @@ void sf_tcp_reasm_segment(sf_tcp_reasm_t *r, const sf_tcp_segment_t *seg)
     expire_idle(r, seg->ts);
 
     const sf_endpoint_t *a = &seg->src, *b = &seg->dst;
+    ep_words_t ka = ep_words(a), kb = ep_words(b);
     uint8_t idx = 0;
-    if (ep_cmp(a, b) > 0) {
-        a = &seg->dst;
-        b = &seg->src;
+    if (ep_cmp(&ka, &kb) > 0) {
+        const sf_endpoint_t *t = a;
+        a = b;
+        b = t;
+        ep_words_t tw = ka;
+        ka = kb;
+        kb = tw;
         idx = 1;
     }
-    uint32_t h = key_hash(seg->file, a, b);
-    conn_t *c = conn_find(r, seg->file, a, b, h);
+    uint32_t h = key_hash(seg->file, &ka, &kb);
+    conn_t *c = conn_find(r, seg->file, &ka, &kb, h);
     if (!c) {
         /* A pure ACK/FIN/RST of an unknown connection has nothing to
          * deliver and would only fill the table. */
         if (!(seg->flags & SF_TCP_SYN) && (seg->len == 0 || (seg->flags & SF_TCP_RST))) return;
-        c = conn_create(r, seg->file, a, b, h, seg->frame, seg->ts);
+        c = conn_create(r, seg->file, a, b, &ka, &kb, h, seg->frame, seg->ts);
         if (!c) return;
     } else if (r->lru_head != c) {
         lru_unlink(r, c);
@@ -622,7 +651,8 @@ void sf_tcp_reasm_segment(sf_tcp_reasm_t *r, const sf_tcp_segment_t *seg)
 
 void sf_tcp_reasm_finish(sf_tcp_reasm_t *r)
 {
-    while (r->lru_tail) conn_drop(r, r->lru_tail);
+    while (r->lru_tail)
+        conn_drop(r, r->lru_tail);
 }
 
 void sf_tcp_reasm_get_stats(const sf_tcp_reasm_t *r, sf_tcp_stats_t *st)

@@ -64,14 +64,16 @@ void sf_tcp_queue_insert(sf_tcp_qseg_t **root, sf_tcp_qseg_t *n)
 sf_tcp_qseg_t *sf_tcp_queue_min(sf_tcp_qseg_t *t)
 {
     if (!t) return NULL;
-    while (t->l) t = t->l;
+    while (t->l)
+        t = t->l;
     return t;
 }
 
 sf_tcp_qseg_t *sf_tcp_queue_pop_min(sf_tcp_qseg_t **root)
 {
     sf_tcp_qseg_t **pp = root;
-    while ((*pp)->l) pp = &(*pp)->l;
+    while ((*pp)->l)
+        pp = &(*pp)->l;
     sf_tcp_qseg_t *n = *pp;
     /* The leftmost node has no left child; its right subtree has lower
      * priorities than its parent, so it can take its place. */

@@ -9,10 +9,17 @@
 
 #include "framing_scan.h"
 
-int64_t sf_sip_hdr_end_scan(sf_hdr_end_state_t *st, const char *p, uint32_t n)
+void sf_sip_hdr_scan_init(sf_hdr_scan_t *hs, bool after_lf)
+{
+    hs->st = after_lf ? SF_HE_LF : SF_HE_TEXT;
+    hs->ncand = 0;
+    hs->overflow = false;
+}
+
+int64_t sf_sip_hdr_scan(sf_hdr_scan_t *hs, const char *p, uint32_t n, uint32_t off)
 {
     uint32_t i = 0;
-    sf_hdr_end_state_t s = *st;
+    sf_hdr_end_state_t s = hs->st;
     while (i < n) {
         switch (s) {
         case SF_HE_TEXT: {
@@ -26,17 +33,30 @@ int64_t sf_sip_hdr_end_scan(sf_hdr_end_state_t *st, const char *p, uint32_t n)
             s = SF_HE_LF;
             break;
         }
-        case SF_HE_LF:
-            if (p[i] == '\n') {
-                *st = SF_HE_TEXT;
+        case SF_HE_LF: {
+            char c = p[i];
+            if (c == '\n') {
+                hs->st = SF_HE_TEXT;
                 return (int64_t)i + 1;
             }
-            s = p[i] == '\r' ? SF_HE_LF_CR : SF_HE_TEXT;
+            if (c == '\r') {
+                s = SF_HE_LF_CR;
+            } else {
+                char lc = (char)(c | 0x20);
+                if (lc == 'c' || lc == 'l') { /* Content-Length or "l" */
+                    if (hs->ncand < SF_HDR_SCAN_CAND)
+                        hs->cand[hs->ncand++] = off + i;
+                    else
+                        hs->overflow = true;
+                }
+                s = SF_HE_TEXT;
+            }
             i++;
             break;
+        }
         case SF_HE_LF_CR:
             if (p[i] == '\n') {
-                *st = SF_HE_TEXT;
+                hs->st = SF_HE_TEXT;
                 return (int64_t)i + 1;
             }
             s = SF_HE_TEXT;
@@ -44,7 +64,7 @@ int64_t sf_sip_hdr_end_scan(sf_hdr_end_state_t *st, const char *p, uint32_t n)
             break;
         }
     }
-    *st = s;
+    hs->st = s;
     return -1;
 }
 
@@ -71,7 +91,8 @@ static bool name_is_content_length(const char *n, uint32_t len)
 static sf_cl_result_t parse_cl_value(const char *v, uint32_t n, uint32_t *value)
 {
     uint32_t i = 0;
-    while (i < n && (is_wsp(v[i]) || v[i] == '\r' || v[i] == '\n')) i++;
+    while (i < n && (is_wsp(v[i]) || v[i] == '\r' || v[i] == '\n'))
+        i++;
     uint64_t x = 0;
     uint32_t digits = 0;
     bool big = false;
@@ -83,57 +104,87 @@ static sf_cl_result_t parse_cl_value(const char *v, uint32_t n, uint32_t *value)
         digits++;
         i++;
     }
-    while (i < n && (is_wsp(v[i]) || v[i] == '\r' || v[i] == '\n')) i++;
+    while (i < n && (is_wsp(v[i]) || v[i] == '\r' || v[i] == '\n'))
+        i++;
     if (digits == 0 || i != n) return SF_CL_INVALID;
     if (big) return SF_CL_TOO_LARGE;
     *value = (uint32_t)x;
     return SF_CL_OK;
 }
 
+typedef struct cl_acc {
+    sf_cl_result_t first;
+    uint32_t first_value;
+    const char **defect;
+} cl_acc_t;
+
+/* Examines the header line at h[ls] (non-empty; h[0..n) holds the header
+ * block) and, when it is a Content-Length, takes its value. The name is
+ * checked before the line end is looked for: most candidate lines (Call-ID,
+ * CSeq, Contact, Content-Type) are rejected after a few bytes. */
+static void cl_line(const char *h, uint32_t n, uint32_t ls, cl_acc_t *a)
+{
+    char c = (char)(h[ls] | 0x20);
+    if (c != 'c' && c != 'l') return;
+    uint32_t j = ls;
+    uint32_t lim = n - ls > 16 ? ls + 16 : n; /* "content-length" is 14 */
+    while (j < lim && h[j] != ':' && !is_wsp(h[j]) && h[j] != '\r' && h[j] != '\n')
+        j++;
+    if (!name_is_content_length(h + ls, j - ls)) return;
+    const char *q = memchr(h + j, '\n', n - j);
+    uint32_t le = q ? (uint32_t)(q - h) : n;
+    uint32_t next = q ? le + 1 : n;
+    uint32_t lc = le;
+    if (lc > j && h[lc - 1] == '\r') lc--;
+    while (j < lc && is_wsp(h[j]))
+        j++; /* RFC 3261 7.3.1: WS before ':' */
+    if (j >= lc || h[j] != ':') return;
+    /* The value runs on over folded continuation lines. */
+    uint32_t vend = lc;
+    while (next < n && is_wsp(h[next])) {
+        const char *q2 = memchr(h + next, '\n', n - next);
+        uint32_t le2 = q2 ? (uint32_t)(q2 - h) : n;
+        vend = le2;
+        next = q2 ? le2 + 1 : n;
+    }
+    uint32_t v = 0;
+    sf_cl_result_t r = parse_cl_value(h + j + 1, vend - (j + 1), &v);
+    if (a->first == SF_CL_ABSENT) {
+        a->first = r;
+        a->first_value = v;
+        if (r == SF_CL_INVALID) *a->defect = "invalid Content-Length value";
+        if (r == SF_CL_TOO_LARGE) *a->defect = "Content-Length too large";
+    } else if (a->first == SF_CL_OK && (r != SF_CL_OK || v != a->first_value)) {
+        *a->defect = "conflicting Content-Length values";
+    }
+}
+
 sf_cl_result_t sf_sip_scan_content_length(const char *h, uint32_t n, uint32_t *value,
                                           const char **defect)
 {
-    sf_cl_result_t first = SF_CL_ABSENT;
-    uint32_t first_value = 0;
+    cl_acc_t a = {SF_CL_ABSENT, 0, defect};
     uint32_t i = 0;
     while (i < n) {
-        uint32_t ls = i;
+        if (h[i] == '\n' || (h[i] == '\r' && i + 1 < n && h[i + 1] == '\n'))
+            break; /* the empty line: end of the header block */
+        cl_line(h, n, i, &a);
         const char *q = memchr(h + i, '\n', n - i);
-        uint32_t le = q ? (uint32_t)(q - h) : n;
-        uint32_t next = q ? le + 1 : n;
-        uint32_t lc = le;
-        if (lc > ls && h[lc - 1] == '\r') lc--;
-        if (lc == ls) break; /* the empty line: end of the header block */
-        i = next;
-        char c = (char)(h[ls] | 0x20);
-        if (c != 'c' && c != 'l') continue; /* also skips continuation lines */
-        uint32_t j = ls;
-        while (j < lc && h[j] != ':' && !is_wsp(h[j])) j++;
-        uint32_t nlen = j - ls;
-        while (j < lc && is_wsp(h[j])) j++; /* RFC 3261 7.3.1: WS before ':' */
-        if (j >= lc || h[j] != ':' || !name_is_content_length(h + ls, nlen)) continue;
-        /* The value runs on over folded continuation lines. */
-        uint32_t vend = lc;
-        while (next < n && is_wsp(h[next])) {
-            const char *q2 = memchr(h + next, '\n', n - next);
-            uint32_t le2 = q2 ? (uint32_t)(q2 - h) : n;
-            vend = le2;
-            next = q2 ? le2 + 1 : n;
-        }
-        i = next;
-        uint32_t v = 0;
-        sf_cl_result_t r = parse_cl_value(h + j + 1, vend - (j + 1), &v);
-        if (first == SF_CL_ABSENT) {
-            first = r;
-            first_value = v;
-            if (r == SF_CL_INVALID) *defect = "invalid Content-Length value";
-            if (r == SF_CL_TOO_LARGE) *defect = "Content-Length too large";
-        } else if (first == SF_CL_OK && (r != SF_CL_OK || v != first_value)) {
-            *defect = "conflicting Content-Length values";
-        }
+        i = q ? (uint32_t)(q - h) + 1 : n;
     }
-    if (first == SF_CL_OK) *value = first_value;
-    return first;
+    if (a.first == SF_CL_OK) *value = a.first_value;
+    return a.first;
+}
+
+sf_cl_result_t sf_sip_content_length(const char *msg, uint32_t sl_len, uint32_t hdr_end,
+                                     const sf_hdr_scan_t *hs, uint32_t *value, const char **defect)
+{
+    if (hs->overflow)
+        return sf_sip_scan_content_length(msg + sl_len, hdr_end - sl_len, value, defect);
+    cl_acc_t a = {SF_CL_ABSENT, 0, defect};
+    for (uint32_t k = 0; k < hs->ncand; k++)
+        if (hs->cand[k] < hdr_end) cl_line(msg, hdr_end, hs->cand[k], &a);
+    if (a.first == SF_CL_OK) *value = a.first_value;
+    return a.first;
 }
 
 bool sf_sip_frame_datagram(const char *data, uint32_t len, uint32_t *start, uint32_t *msg_len,
@@ -142,7 +193,8 @@ bool sf_sip_frame_datagram(const char *data, uint32_t len, uint32_t *start, uint
     if (!data) return false;
     uint32_t i = 0;
     /* RFC 5626 4.4.1 keep-alives, and stray line ends before a message. */
-    while (i < len && (data[i] == '\r' || data[i] == '\n')) i++;
+    while (i < len && (data[i] == '\r' || data[i] == '\n'))
+        i++;
     if (i == len) return false;
     int32_t sl = sf_sip_start_line_check(data + i, len - i);
     if (sl <= 0) return false; /* -1: a datagram cannot continue later */
@@ -155,16 +207,16 @@ bool sf_sip_frame_datagram(const char *data, uint32_t len, uint32_t *start, uint
     *defect = NULL;
     *msg_len = rest;
 
-    const char *h = data + i + slen;
-    uint32_t hn = rest - slen;
-    sf_hdr_end_state_t st = data[i + slen - 1] == '\n' ? SF_HE_LF : SF_HE_TEXT;
-    int64_t hend = sf_sip_hdr_end_scan(&st, h, hn);
+    const char *m = data + i;
+    sf_hdr_scan_t hs;
+    sf_sip_hdr_scan_init(&hs, m[slen - 1] == '\n');
+    int64_t hend = sf_sip_hdr_scan(&hs, m + slen, rest - slen, slen);
     if (hend < 0) {
         *defect = "no empty line after the header fields";
         return true;
     }
     uint32_t value = 0;
-    sf_cl_result_t r = sf_sip_scan_content_length(h, (uint32_t)hend, &value, defect);
+    sf_cl_result_t r = sf_sip_content_length(m, slen, slen + (uint32_t)hend, &hs, &value, defect);
     if (r != SF_CL_OK) return true; /* RFC 3261 18.3: body runs to the end */
     uint64_t want = (uint64_t)slen + (uint64_t)hend + value;
     if (want > rest) {

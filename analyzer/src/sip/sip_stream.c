@@ -62,9 +62,9 @@ struct sf_sip_stream {
     uint32_t blen, bcap;
     const char *zc;
     bool msg_buffered;
-    uint32_t sl_len;       /* start line with its ending */
-    sf_hdr_end_state_t he; /* end-of-headers scanner */
-    uint32_t need;         /* BODY: bytes still missing */
+    uint32_t sl_len;  /* start line with its ending */
+    sf_hdr_scan_t he; /* end-of-headers scanner */
+    uint32_t need;    /* BODY: bytes still missing */
     const char *defect;
     uint64_t skip_left; /* SKIP */
 };
@@ -107,7 +107,8 @@ static bool buf_append(sf_sip_stream_t *s, const char *p, uint32_t n)
     uint64_t want = (uint64_t)s->blen + n;
     if (want > s->bcap) {
         uint64_t cap = s->bcap ? s->bcap : SF_SIP_BUF_MIN;
-        while (cap < want) cap *= 2;
+        while (cap < want)
+            cap *= 2;
         if (cap > s->max_message && want <= s->max_message) cap = s->max_message;
         if (cap < want) cap = want;
         char *nb = realloc(s->buf, (size_t)cap);
@@ -196,8 +197,7 @@ static void headers_done(sf_sip_stream_t *s, const char *base, uint32_t hdr_len,
 {
     uint32_t v = 0;
     const char *defect = NULL;
-    sf_cl_result_t r =
-        sf_sip_scan_content_length(base + s->sl_len, hdr_len - s->sl_len, &v, &defect);
+    sf_cl_result_t r = sf_sip_content_length(base, s->sl_len, hdr_len, &s->he, &v, &defect);
     if (r == SF_CL_ABSENT) {
         /* RFC 3261 18.3: mandatory on streams; without it the body cannot
          * be delimited, so it is taken as empty. */
@@ -228,7 +228,7 @@ static void start_message(sf_sip_stream_t *s, uint32_t sl, uint64_t frame, sf_ts
     s->after_gap = false;
     s->sl_len = sl;
     const char *base = s->zc ? s->zc : s->buf;
-    s->he = base[sl - 1] == '\n' ? SF_HE_LF : SF_HE_TEXT;
+    sf_sip_hdr_scan_init(&s->he, base[sl - 1] == '\n');
     s->defect = NULL;
     s->st = ST_HEADERS;
 }
@@ -304,14 +304,14 @@ static uint32_t hunt(sf_sip_stream_t *s, const char *p, uint32_t len, uint32_t i
     return i;
 }
 
-static uint32_t headers(sf_sip_stream_t *s, const char *p, uint32_t len, uint32_t i,
-                        uint64_t frame, sf_ts_t ts)
+static uint32_t headers(sf_sip_stream_t *s, const char *p, uint32_t len, uint32_t i, uint64_t frame,
+                        sf_ts_t ts)
 {
     uint32_t avail = len - i;
     uint32_t so_far = s->zc ? (uint32_t)(p + i - s->zc) : s->blen;
     uint32_t room = s->max_message - so_far;
     uint32_t n = avail < room ? avail : room;
-    int64_t e = sf_sip_hdr_end_scan(&s->he, p + i, n);
+    int64_t e = sf_sip_hdr_scan(&s->he, p + i, n, so_far);
     if (e < 0) {
         if (n == avail) {
             if (!s->zc) {
