@@ -71,11 +71,11 @@ class Cli(unittest.TestCase):
     def test_help_and_man_page_name_every_option(self):
         with open(os.path.join(SRC, "docs", "sipflow.1")) as f:
             man = f.read().replace("\\-", "-")
-        for cmd in ("messages", "anomalies"):
+        for cmd in ("messages", "anomalies", "calls", "stats"):
             rc, out, _ = run(cmd, "--help")
             self.assertEqual(rc, 0)
             opts = set(re.findall(r"^\s+(?:-\w, )?(--[a-z0-9-]+)", out, re.M)) - {"--help", "--help-all"}
-            self.assertTrue({"--format", "--output", "--filter", "--utc", "--quiet"} <= opts, opts)
+            self.assertTrue({"--format", "--output", "--filter", "--utc", "--quiet", "--t1"} <= opts, opts)
             for o in opts:
                 self.assertIn(o, man, f"man page lacks {o}")
             self.assertIn(f".B {cmd}", man)
@@ -170,7 +170,7 @@ class Cli(unittest.TestCase):
         self.assertIn("0 anomalies", err)
 
     def test_bpf_filter_keeps_frame_numbers(self):
-        rc, out, err = run("messages", "-F", "json", "-f", "src port 5080", CALL)
+        rc, out, err = run("messages", "-F", "json", "-f", "src port 5060", CALL)
         self.assertEqual(rc, 0, err)
         frames = [m["frames"][-1] for m in json_lines(out)]
         self.assertEqual(frames, [2, 3, 4, 7])  # the UAS's responses keep their numbers

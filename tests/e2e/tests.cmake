@@ -34,6 +34,10 @@ set_tests_properties(e2e/tshark-refs PROPERTIES FIXTURES_SETUP e2e_tshark_refs P
 sf_e2e_test(tshark-allowlist 60 ${SF_E2E_DIR}/compare_tshark.py --lint)
 # The schemas are valid JSON Schema and list exactly anomaly.c's kinds.
 sf_e2e_test(schema-docs 60 ${SF_E2E_DIR}/validate_schema.py --schemas-only)
+# The machinery itself: allow-list parsing, the comparison against a fake
+# sipflow, schema rejections, tshark's fields and PDML passes agreeing.
+sf_e2e_test(selftest 300 ${SF_E2E_DIR}/selftest.py)
+set_tests_properties(e2e/selftest PROPERTIES FIXTURES_REQUIRED e2e_tshark_refs)
 
 foreach(group project sipp public)
   sf_e2e_test(tshark-${group} 900 ${SF_E2E_DIR}/compare_tshark.py --group ${group})

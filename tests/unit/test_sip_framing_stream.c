@@ -380,12 +380,109 @@ static void test_binary_stream(void **state)
     sf_sip_stream_destroy(s);
 }
 
+/* Property test: random streams built from message pieces, keep-alives,
+ * junk, bad lengths and gaps give the same log whole, at random splits and
+ * in 1-byte chunks. */
+static uint32_t xs(uint32_t *st)
+{
+    *st ^= *st << 13;
+    *st ^= *st >> 17;
+    *st ^= *st << 5;
+    return *st;
+}
+
+static void test_random_streams(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        M_OPT,
+        M_INV,
+        M_200,
+        M_LF,
+        M_NOCL,
+        M_SMALL,
+        M_FOLD,
+        M_BADCL,
+        M_HUGECL,
+        M_FRAG,
+        "\r\n",
+        "\r\n\r\n",
+        "junk line\r\n",
+        "\x16\x03\x01binary",
+        "SIP/2.0 ",
+        "INVITE sip:x SIP/2.",
+        "l: 3\r\n\r\n",
+        "\n",
+        "OPTIONS sip:a@b SIP/2.0\r\nl: 999\r\n\r\n",
+    };
+    const size_t np = sizeof pieces / sizeof pieces[0];
+    uint32_t seed = 0xC0FFEEu;
+    static char text[5][4096];
+    for (int iter = 0; iter < 150; iter++) {
+        fcase_t c = {0};
+        c.name = "random";
+        c.max_message = (xs(&seed) % 3 == 0) ? 120 : 0;
+        uint64_t frame = 1;
+        size_t k = 0;
+        for (int st = 0; st < 5; st++) {
+            if (st > 0 && xs(&seed) % 4 == 0) {
+                c.steps[k++] = (step_t){frame + 1, NULL, 1 + xs(&seed) % 40};
+                frame++;
+                if (k >= 5) break;
+            }
+            size_t n = 0;
+            int parts = 1 + (int)(xs(&seed) % 4);
+            for (int p = 0; p < parts; p++) {
+                const char *pc = pieces[xs(&seed) % np];
+                size_t l = strlen(pc);
+                /* sometimes only a prefix or suffix of a piece */
+                size_t from = 0, to = l;
+                if (xs(&seed) % 5 == 0) from = xs(&seed) % l;
+                if (xs(&seed) % 5 == 0) to = from + xs(&seed) % (l - from + 1);
+                if (n + (to - from) >= sizeof text[0]) break;
+                memcpy(text[st] + n, pc + from, to - from);
+                n += to - from;
+            }
+            text[st][n] = 0;
+            if (n == 0) continue;
+            c.steps[k++] = (step_t){frame++, text[st], 0};
+            if (k >= 5) break;
+        }
+        logbuf_t ref;
+        replay(&c, WHOLE, 0, &ref, NULL);
+        size_t total = case_len(&c);
+        for (int r = 0; r < 6 && total > 1; r++) {
+            size_t at = 1 + xs(&seed) % (total - 1);
+            logbuf_t l;
+            replay(&c, SPLIT_AT, at, &l, NULL);
+            if (strcmp(l.full, ref.full) != 0) {
+                printf("random %d split at %zu differs:\n%s\nvs whole:\n%s\n", iter, at, l.full,
+                       ref.full);
+                fail();
+            }
+            free(l.full);
+            free(l.brief);
+        }
+        logbuf_t l;
+        replay(&c, ONE_BYTE, 0, &l, NULL);
+        if (strcmp(l.full, ref.full) != 0) {
+            printf("random %d 1-byte differs:\n%s\nvs whole:\n%s\n", iter, l.full, ref.full);
+            fail();
+        }
+        free(l.full);
+        free(l.brief);
+        free(ref.full);
+        free(ref.brief);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),
         cmocka_unit_test(test_zero_copy),
         cmocka_unit_test(test_binary_stream),
+        cmocka_unit_test(test_random_streams),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -380,8 +380,9 @@ void sf_flow_call_message(sf_engine_t *e, call_t *c, txn_t *t, dialog_t *d,
                 p->problems |= SF_PROBLEM_BYE_FAILED;
             else if (m->cseq_method_id != SF_METHOD_INVITE && m->cseq_method_id != SF_METHOD_BYE)
                 p->problems |= SF_PROBLEM_IN_DIALOG_FAILURE;
-            else if (m->cseq_method_id == SF_METHOD_INVITE)
-                p->problems |= SF_PROBLEM_REINVITE_FAILED;
+            /* Any other failure of a re-INVITE (488, 500 ...) leaves the
+             * session as it was (RFC 3261 14.1): counted as an in-dialog
+             * failure only; issue 3 names just 481/408 as "broken". */
             if (dialog_ending_code(code)) {
                 c->ended = true;
                 if (d) sf_flow_dialog_set_state(e, d, SF_DIALOG_TERMINATED);

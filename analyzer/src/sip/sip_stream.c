@@ -28,6 +28,9 @@
  * never holds more than this. */
 #define SF_SIP_HUNT_MAX 8194u
 #define SF_SIP_BUF_MIN 2048u
+/* A buffer grown past this for one large message is released after it, so
+ * thousands of idle streams do not each keep their high-water mark. */
+#define SF_SIP_BUF_KEEP 16384u
 
 typedef enum stream_state {
     ST_HUNT = 0,
@@ -150,6 +153,11 @@ static void end_skip_run(sf_sip_stream_t *s, uint64_t frame, sf_ts_t ts)
 
 static void drop_message(sf_sip_stream_t *s)
 {
+    if (s->bcap > SF_SIP_BUF_KEEP) {
+        free(s->buf);
+        s->buf = NULL;
+        s->bcap = 0;
+    }
     s->blen = 0;
     s->zc = NULL;
     s->msg_buffered = false;
