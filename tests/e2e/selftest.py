@@ -208,6 +208,19 @@ class Schemas(unittest.TestCase):
         self.bad("anomalies", dict(good, time=None))  # frame anomaly without one
         self.bad("anomalies", dict(good, reason=""))
 
+    def test_consistency_checks_fire(self):
+        import validate_schema as vs
+        msg = dict(self.GOOD, call=1, retransmission=True)
+        stats = {"messages": 2, "malformed": 0, "retransmissions": 1, "calls": 1,
+                 "outcomes": {"answered": 1}, "requests": {}}
+        call = {"call": 1, "messages": 1, "frames": [3]}
+        r = {"messages": [msg], "calls": [call], "anomalies": [], "stats": [stats]}
+        self.assertEqual(vs.check_consistency(r), ["stats.messages vs messages records: 2, want 1"])
+        r["stats"] = [dict(stats, messages=1)]
+        self.assertEqual(vs.check_consistency(r), [])
+        r["calls"] = [dict(call, call=2)]
+        self.assertTrue(any("numbered" in x for x in vs.check_consistency(r)))
+
 
 class TsharkPasses(unittest.TestCase):
     def test_fields_and_pdml_agree_on_multi_message_frames(self):
@@ -222,6 +235,39 @@ class TsharkPasses(unittest.TestCase):
         pdml = tshark_ref._pdml_pass(tshark, cap, [], multi)
         for f in multi:
             self.assertEqual(frames[f], pdml[f], f"frame {f}")
+
+    def test_call_id_bytes_survive(self):
+        """Call-IDs with invalid UTF-8, TAB, control bytes and the aggregator
+        character come out as sipflow renders them (docs/json.md)."""
+        tshark = ec.tshark_or_skip()
+        cids = [b"caf\xc3\xa9-\xff\xfe-x\\y\"z", b"tab\there\x01ctl", b"comma,1\x1fus", b"plain@host"]
+        want = ["caf\u00e9-\u00ff\u00fe-x\\y\"z", "tab\there\x01ctl", "comma,1\x1fus", "plain@host"]
+        with tempfile.TemporaryDirectory() as d:
+            cap = os.path.join(d, "cids.pcap")
+            write_udp_pcap(cap, [
+                b"OPTIONS sip:a@b SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=z9hG4bK%d\r\n"
+                b"Call-ID: %s \r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n" % (i, c)
+                for i, c in enumerate(cids)])
+            tuples, ambiguous, _ = tshark_ref.compute(tshark, cap, [])
+        self.assertEqual([t[2] for t in tuples], want)
+        self.assertEqual(ambiguous, [1, 2, 3, 4])  # 4: trailing space in tshark text
+
+    def test_header_value(self):
+        self.assertEqual(tshark_ref._header_value(b"i:\t a@b \r\n"), b"a@b")
+        self.assertEqual(tshark_ref._sipflow_text(b"\xc3\xa9\xc0\xaf\x00"), "\u00e9\u00c0\u00af\x00")
+
+
+def write_udp_pcap(path, payloads):
+    """A classic pcap of IPv4/UDP 5060 datagrams, one per payload."""
+    import struct
+    with open(path, "wb") as f:
+        f.write(struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1))
+        for i, pl in enumerate(payloads):
+            udp = struct.pack(">HHHH", 5060, 5060, 8 + len(pl), 0) + pl
+            ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), i, 0, 64, 17, 0,
+                             bytes([10, 0, 0, 1]), bytes([10, 0, 0, 2]))
+            frame = bytes(12) + b"\x08\x00" + ip + udp
+            f.write(struct.pack("<IIII", 1700000000 + i, 0, len(frame), len(frame)) + frame)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Validates the JSON Lines of `sipflow messages|anomalies --format json` on
+"""Validates the JSON output of `sipflow messages|anomalies|calls|stats` on
 every capture of a group against docs/schemas/*.schema.json, plus what a
 schema cannot say: frames strictly ascending, messages in capture order of
 their completing frame, start line agreeing with method/status, no lone
@@ -26,6 +26,8 @@ SCHEMA_DIR = os.path.join(ec.SOURCE, "docs", "schemas")
 ANOMALY_C = os.path.join(ec.SOURCE, "analyzer", "src", "common", "anomaly.c")
 SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_REPORT = 20  # problems printed per capture and command
+COMMANDS = ("messages", "anomalies", "calls", "stats")
+FLOW_DIR = os.path.join(ec.SOURCE, "analyzer", "src", "flow")
 
 
 def load_validators():
@@ -34,7 +36,7 @@ def load_validators():
     except ImportError:
         ec.skip("python3-jsonschema is not installed (Debian package 'python3-jsonschema')")
     vals = {}
-    for cmd in ("messages", "anomalies"):
+    for cmd in COMMANDS:
         with open(os.path.join(SCHEMA_DIR, f"{cmd}.schema.json"), encoding="utf-8") as f:
             schema = json.load(f)
         cls = jsonschema.validators.validator_for(schema)
@@ -43,6 +45,34 @@ def load_validators():
             raise SystemExit(f"{cmd}.schema.json: $id {schema.get('$id')!r} does not name version 1")
         vals[cmd] = cls(schema)
     return vals
+
+
+def c_names(path, func):
+    """The string table of a name function such as sf_outcome_name() in
+    analyzer/src/flow/<path>."""
+    with open(os.path.join(FLOW_DIR, path), encoding="utf-8") as f:
+        src = f.read()
+    m = re.search(re.escape(func) + r"\([^)]*\)\s*\{[^{]*?names\[[^\]]*\]\s*=\s*\{([^}]*)\}", src, re.S)
+    return re.findall(r'"([^"]+)"', m.group(1)) if m else None
+
+
+def check_flow_names_match_source():
+    """Closed lists in calls/stats schemas must equal the C tables."""
+    def load(name):
+        with open(os.path.join(SCHEMA_DIR, f"{name}.schema.json"), encoding="utf-8") as f:
+            return json.load(f)
+    calls, stats = load("calls"), load("stats")
+    sp = stats["properties"]
+    pairs = [
+        ("call outcomes", c_names("call.c", "sf_outcome_name"), calls["properties"]["outcome"]["enum"]),
+        ("stats outcomes", c_names("call.c", "sf_outcome_name"), sp["outcomes"]["required"]),
+        ("call problems", c_names("call.c", "sf_problem_name"), calls["properties"]["problems"]["items"]["enum"]),
+        ("transaction states", c_names("transaction.c", "sf_txn_state_name"),
+         [k for k in sp["transactions"]["required"] if not k.startswith("timeouts_")]),
+        ("registration outcomes", c_names("registration.c", "sf_reg_outcome_name"),
+         [k for k in sp["registrations"]["required"] if k not in ("total", "challenges")]),
+    ]
+    return [f"{what}: schema {schema} != source {src}" for what, src, schema in pairs if src != schema]
 
 
 def check_kinds_match_source():
@@ -124,7 +154,7 @@ def run_and_validate(cmd, path, validator, out):
             problems.append(f"line {i}: a string holds a lone surrogate (not valid UTF-8 text)")
         if errs:
             continue
-        if o["file"] != 0:
+        if o.get("file", 0) != 0:
             problems.append(f"line {i}: file {o['file']}, want 0")
         if cmd == "messages":
             problems += [f"line {i}: {m}" for m in check_message(o, prev_last)]
@@ -156,6 +186,43 @@ def same_but_numbering(single, multi):
             if (x is None) != (y is None) or fwd.setdefault(x, y) != y or back.setdefault(y, x) != x:
                 return f"object {i}: {k} {y!r} does not map one-to-one to {x!r} of the single-file run"
     return None
+
+
+def check_consistency(r):
+    """What the four commands say about one capture must add up."""
+    p = []
+    msgs, calls, anoms = r["messages"], r["calls"], r["anomalies"]
+    if len(r["stats"]) != 1:
+        return [f"stats printed {len(r['stats'])} documents, want 1"]
+    st = r["stats"][0]
+
+    def want(what, got, exp):
+        if got != exp:
+            p.append(f"{what}: {got}, want {exp}")
+
+    want("stats.messages vs messages records", st["messages"], len(msgs))
+    want("stats.malformed vs malformed messages", st["malformed"], sum(m["malformed"] is not None for m in msgs))
+    want("stats.retransmissions vs retransmission flags", st["retransmissions"], sum(m["retransmission"] for m in msgs))
+    want("stats.calls vs calls records", st["calls"], len(calls))
+    want("sum of stats.outcomes vs stats.calls", sum(st["outcomes"].values()), st["calls"])
+    want("stats.requests total vs requests", sum(st["requests"].values()),
+         sum(m["method"] is not None for m in msgs))
+    want("calls numbered 1..n", sorted(c["call"] for c in calls), list(range(1, len(calls) + 1)))
+    in_msgs = {m["call"] for m in msgs if m["call"] is not None}
+    want("call numbers in messages vs calls records", sorted(in_msgs), sorted(c["call"] for c in calls))
+    per_call = {}
+    for m in msgs:
+        if m["call"] is not None:
+            per_call[m["call"]] = per_call.get(m["call"], 0) + 1
+    for c in calls:
+        want(f"call {c['call']}: messages vs records carrying it", c["messages"], per_call.get(c["call"], 0))
+        fr = c["frames"]
+        if any(b <= a for a, b in zip(fr, fr[1:])):
+            p.append(f"call {c['call']}: frames not strictly ascending")
+    sip_anoms = sum(a["layer"] == "sip" and a["kind"] == "sip-malformed" for a in anoms)
+    if sip_anoms < st["malformed"]:
+        p.append(f"{st['malformed']} malformed messages but only {sip_anoms} sip-malformed anomalies")
+    return p
 
 
 def check_two_inputs(caps, vals, out):
@@ -203,11 +270,11 @@ def main():
     ap.add_argument("--schemas-only", action="store_true")
     args = ap.parse_args()
     vals = load_validators()
-    problems = check_kinds_match_source()
+    problems = check_kinds_match_source() + check_flow_names_match_source()
     for p in problems:
-        print(f"anomalies.schema.json: {p}")
+        print(f"docs/schemas: {p}")
     if args.schemas_only:
-        print("schemas: valid draft-07, kinds match anomaly.c" if not problems else "schemas: FAIL")
+        print("schemas: valid draft-07, closed lists match the C tables" if not problems else "schemas: FAIL")
         return 1 if problems else 0
     if not args.group:
         ap.error("--group or --schemas-only is required")
@@ -216,10 +283,14 @@ def main():
     for path in caps:
         out = []
         counts = []
-        for cmd in ("messages", "anomalies"):
+        results = {}
+        for cmd in COMMANDS:
             r = run_and_validate(cmd, path, vals[cmd], out)
             if r is not None:
+                results[cmd] = r[1]
                 counts.append(f"{len(r[1])} {cmd}")
+        if len(results) == len(COMMANDS):
+            out += [f"  consistency: {m}" for m in check_consistency(results)]
         ok = not out
         failed += not ok
         print(f"{'ok  ' if ok else 'FAIL'} {os.path.basename(path)}: {', '.join(counts)}")

@@ -781,6 +781,86 @@ static void test_stats_empty(void **s)
     fh_free(&h);
 }
 
+/* T1 is "inferred from the first retransmission interval when one is
+ * seen": an OPTIONS re-sent after 250 ms sets T1 = 250 ms, so Timer F for
+ * another OPTIONS (sent once) fires after 64*T1 = 16 s, before the 18 s
+ * traffic. With --t1 fixed at 500 ms it does not (32 s not reached). */
+static void t1_case(bool fixed)
+{
+    sf_engine_config_t cfg;
+    sf_engine_config_default(&cfg);
+    cfg.t1_fixed = fixed;
+    fh_t h;
+    fh_init_cfg(&h, &cfg);
+    const char *opt = "OPTIONS sip:bob@b.example SIP/2.0";
+    FH_SIP(&h, ALICE, BOB, 0, .start = opt, .branch = "z9hG4bKq1", .cseq = "1 OPTIONS");
+    FH_SIP(&h, ALICE, BOB, 250, .start = opt, .branch = "z9hG4bKq1", .cseq = "1 OPTIONS");
+    FH_SIP(&h, BOB, ALICE, 300, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKq1",
+           .cseq = "1 OPTIONS", .ttag = "x");
+    uint64_t f = FH_SIP(&h, ALICE, BOB, 1000, .start = opt, .branch = "z9hG4bKq2",
+                        .cseq = "2 OPTIONS", .cid = "call-2@a.example");
+    other_traffic(&h, 18000, "other-1");
+    sf_engine_stats_t st;
+    sf_engine_get_stats(h.e, &st);
+    assert_int_equal(st.t1_ns, fixed ? 500000000 : 250000000);
+    fh_finish(&h);
+    const fh_txn_t *t = fh_txn(&h, fh_msg(&h, f)->txn);
+    assert_int_equal(t->state, fixed ? SF_TXN_CALLING : SF_TXN_TIMEOUT);
+    assert_int_equal(fh_txn(&h, fh_msg(&h, 1)->txn)->retransmissions, 1);
+    assert_int_equal(h.n_calls, 0);
+    fh_free(&h);
+}
+
+static void test_t1_inferred(void **s)
+{
+    (void)s;
+    t1_case(false);
+    t1_case(true);
+}
+
+/* Reliable provisionals (RFC 3262): two 183s with RSeq 1 and 2 are two
+ * messages, the same RSeq re-sent is a retransmission (issue 3: "for
+ * reliable provisional responses also the same RSeq"); PRACK belongs to
+ * the call and the early dialog. Expected: answered, 1 retransmission. */
+static void test_prack_rseq(void **s)
+{
+    (void)s;
+    fh_t h;
+    fh_init(&h);
+    FH_SIP(&h, ALICE, BOB, 0, .start = "INVITE sip:bob@b.example SIP/2.0", .branch = "z9hG4bKi1",
+           .cseq = "1 INVITE", .extra = "Supported: 100rel\n");
+    uint64_t f1 = FH_SIP(&h, BOB, ALICE, 100, .start = "SIP/2.0 183 Session Progress",
+                         .branch = "z9hG4bKi1", .cseq = "1 INVITE", .ttag = "bt",
+                         .extra = "Require: 100rel\nRSeq: 1\n");
+    uint64_t f1r = FH_SIP(&h, BOB, ALICE, 600, .start = "SIP/2.0 183 Session Progress",
+                          .branch = "z9hG4bKi1", .cseq = "1 INVITE", .ttag = "bt",
+                          .extra = "Require: 100rel\nRSeq: 1\n");
+    uint64_t fp = FH_SIP(&h, ALICE, BOB, 610, .start = "PRACK sip:bob@b.example SIP/2.0",
+                         .branch = "z9hG4bKp1", .cseq = "2 PRACK", .ttag = "bt",
+                         .extra = "RAck: 1 1 INVITE\n");
+    FH_SIP(&h, BOB, ALICE, 620, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKp1",
+           .cseq = "2 PRACK", .ttag = "bt");
+    uint64_t f2 = FH_SIP(&h, BOB, ALICE, 700, .start = "SIP/2.0 183 Session Progress",
+                         .branch = "z9hG4bKi1", .cseq = "1 INVITE", .ttag = "bt",
+                         .extra = "Require: 100rel\nRSeq: 2\n");
+    FH_SIP(&h, BOB, ALICE, 1000, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKi1",
+           .cseq = "1 INVITE", .ttag = "bt");
+    FH_SIP(&h, ALICE, BOB, 1010, .start = "ACK sip:bob@b.example SIP/2.0", .branch = "z9hG4bKk1",
+           .cseq = "1 ACK", .ttag = "bt");
+    fh_finish(&h);
+    assert_false(fh_msg(&h, f1)->retrans);
+    assert_true(fh_msg(&h, f1r)->retrans);
+    assert_false(fh_msg(&h, f2)->retrans);
+    assert_int_equal(fh_msg(&h, fp)->call, 1);
+    assert_int_equal(fh_msg(&h, fp)->dialog, fh_msg(&h, f1)->dialog);
+    const fh_call_t *c = only_call(&h);
+    expect_outcome(c, SF_OUTCOME_ANSWERED);
+    assert_int_equal(c->retransmissions, 1);
+    assert_int_equal(c->pdd_ms, 100);
+    assert_int_equal(c->n_dialogs, 1);
+    fh_free(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -805,6 +885,8 @@ int main(void)
         cmocka_unit_test(test_orphan_response),
         cmocka_unit_test(test_stats_asr_ner),
         cmocka_unit_test(test_stats_empty),
+        cmocka_unit_test(test_t1_inferred),
+        cmocka_unit_test(test_prack_rseq),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -478,6 +478,13 @@ static void call_free(sf_engine_t *e, call_t *c)
         c->dialogs = d->call_next;
         d->call = NULL;
         d->call_next = NULL;
+        /* The call is reported: its dialogs only absorb stragglers now.
+         * An early dialog of a losing fork branch never sees a final on
+         * the caller's leg (RFC 3261 13.2.2.4 ends it 64*T1 after the
+         * first 2xx), and a confirmed one whose BYE was not captured
+         * would otherwise wait for the idle timeout (hours): both linger
+         * 64*T1, so memory follows open calls. */
+        sf_timer_set(&e->timers, &d->timer, e->now + T64(e));
     }
     sf_timer_cancel(&e->timers, &c->timer);
     sf_hmap_remove(&e->calls, c->hash, c);

@@ -12,7 +12,6 @@
 #include "sipflow/tcp_reassembly.h"
 #include "sipflow/tunnel.h"
 
-#define LINKTYPES_REMEMBERED 32u
 
 struct sf_net_decoder {
     sf_net_config_t cfg;
@@ -20,11 +19,6 @@ struct sf_net_decoder {
     sf_anomaly_sink_t anom;
     sf_defrag_t *defrag;
     sf_net_stats_t st;
-    /* (file, linktype) pairs already reported unsupported (ring). */
-    struct {
-        uint32_t file, linktype;
-    } seen[LINKTYPES_REMEMBERED];
-    uint32_t n_seen;
 };
 
 /* Per-record walk state. */
@@ -348,17 +342,6 @@ static void decode_ip(sf_net_decoder_t *d, walk_t *w, sf_l3_proto_t l3, const ui
     decode_l4(d, w, &a, h.proto, p + h.hdr_len, h.payload_len, h.truncated);
 }
 
-static bool linktype_reported(sf_net_decoder_t *d, uint32_t file, uint32_t linktype)
-{
-    uint32_t n = d->n_seen < LINKTYPES_REMEMBERED ? d->n_seen : LINKTYPES_REMEMBERED;
-    for (uint32_t i = 0; i < n; i++)
-        if (d->seen[i].file == file && d->seen[i].linktype == linktype) return true;
-    uint32_t slot = d->n_seen++ % LINKTYPES_REMEMBERED;
-    d->seen[slot].file = file;
-    d->seen[slot].linktype = linktype;
-    return false;
-}
-
 static void decode_link(sf_net_decoder_t *d, walk_t *w, uint32_t linktype, const uint8_t *p,
                         uint32_t len)
 {
@@ -366,13 +349,9 @@ static void decode_link(sf_net_decoder_t *d, walk_t *w, uint32_t linktype, const
     const char *why = NULL;
     sf_link_result_t r = sf_link_decode(linktype, p, len, &l3, &why);
     if (r == SF_LINK_UNSUPPORTED) {
+        /* counted only: the capture layer reports an unsupported link type
+         * once per input (docs/anomalies.md), with pcap's name for it */
         d->st.link_errors++;
-        if (!linktype_reported(d, w->pkt->file, linktype)) {
-            const char *name = sf_linktype_name(linktype);
-            sf_anomaly_emit(&d->anom, w->pkt->file, w->pkt->frame, w->pkt->ts,
-                            SF_ANOM_LINKTYPE_UNSUPPORTED, "link type %u%s%s%s not supported",
-                            linktype, name ? " (" : "", name ? name : "", name ? ")" : "");
-        }
         return;
     }
     if (r != SF_LINK_OK) {

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# run.sh - throughput benchmark: sipflow against a bare libpcap loop and tshark.
+#
+# 1. builds the big capture if it is missing (make-big-capture.py: the shared
+#    volume-10k-calls.pcap repeated with unique Call-IDs; every packet is one
+#    SIP message over UDP, so packets/s = SIP messages/s),
+# 2. compiles bench/bare_loop.c with cc -O2 (no CMake needed),
+# 3. measures, in this one run, on the same file (page cache warm):
+#      bare loop  : pcap_next_ex only (best of 3)       = the ceiling
+#      sipflow    : "$SIPFLOW" messages --format none FILE (best of 2)
+#      tshark     : tshark -r SLICE -Y sip -T fields -e frame.number, on the
+#                   first --slice-packets packets (editcap), scaled to the file
+#    wall time by clock, peak RSS by /usr/bin/time -v,
+# 4. prints a table with the ratios and writes bench/RESULTS.md.
+#
+# Usage: bench/run.sh [--size-mb MB] [--sipflow PATH] [--slice-packets N]
+#                     [--no-tshark] [--results PATH]
+#   --size-mb 1024 (default) uses bench/work/big.pcap; another size uses
+#   bench/work/big-<MB>mb.pcap.  SIPFLOW=PATH works like --sipflow; without
+#   either, build/sipflow and then sipflow on PATH are tried.  A sipflow that
+#   is missing or fails is reported in the table and the run goes on.
+# Needs: python3 (/usr/bin/python3), cc, libpcap-dev, tshark + editcap,
+#        /usr/bin/time, and $SIPFLOW_SHARED (default /work/shared).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+WORK=$HERE/work
+SIZE_MB=1024
+SLICE=200000
+DO_TSHARK=1
+RESULTS=$HERE/RESULTS.md
+SIPFLOW=${SIPFLOW:-}
+
+while [ $# -gt 0 ]; do
+    case $1 in
+    --size-mb) SIZE_MB=$2; shift 2 ;;
+    --sipflow) SIPFLOW=$2; shift 2 ;;
+    --slice-packets) SLICE=$2; shift 2 ;;
+    --no-tshark) DO_TSHARK=0; shift ;;
+    --results) RESULTS=$2; shift 2 ;;
+    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+[[ $SIZE_MB =~ ^[0-9]+$ ]] || { echo "--size-mb wants whole MB" >&2; exit 2; }
+[[ $SLICE =~ ^[0-9]+$ ]] || { echo "--slice-packets wants a number" >&2; exit 2; }
+
+log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
+mkdir -p "$WORK"
+if [ "$SIZE_MB" = 1024 ]; then BIG=$WORK/big.pcap; else BIG=$WORK/big-${SIZE_MB}mb.pcap; fi
+
+# ---------------------------------------------------------------- inputs
+if [ ! -s "$BIG" ]; then
+    log "building $BIG ($SIZE_MB MB)"
+    /usr/bin/python3 "$HERE/make-big-capture.py" --size-mb "$SIZE_MB" "$BIG"
+fi
+log "compiling bare_loop"
+cc -O2 -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wshadow -Wstrict-prototypes -Wvla -o "$WORK/bare_loop" \
+    "$HERE/bare_loop.c" $(pkg-config --cflags --libs libpcap)
+
+FILE_BYTES=$(stat -c %s "$BIG")
+cat "$BIG" >/dev/null # warm the page cache: every tool reads from memory
+
+now_ns() { date +%s%N; }
+# rss_kb LOGFILE : peak RSS from /usr/bin/time -v output
+rss_kb() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }
+
+# ---------------------------------------------------------------- bare loop
+log "bare loop (best of 3)"
+BARE_S= BARE_LINE=
+for _ in 1 2 3; do
+    line=$(/usr/bin/time -v -o "$WORK/time-bare.txt" "$WORK/bare_loop" "$BIG")
+    s=$(sed -n 's/.* seconds=\([0-9.]*\).*/\1/p' <<<"$line")
+    if [ -z "$BARE_S" ] || awk -v a="$s" -v b="$BARE_S" 'BEGIN{exit !(a<b)}'; then
+        BARE_S=$s BARE_LINE=$line BARE_RSS=$(rss_kb "$WORK/time-bare.txt")
+    fi
+done
+PACKETS=$(sed -n 's/.* packets=\([0-9]*\).*/\1/p' <<<"$BARE_LINE")
+log "  $BARE_LINE"
+
+# ---------------------------------------------------------------- sipflow
+if [ -z "$SIPFLOW" ]; then
+    if [ -x "$ROOT/build/sipflow" ]; then SIPFLOW=$ROOT/build/sipflow
+    elif command -v sipflow >/dev/null; then SIPFLOW=$(command -v sipflow); fi
+fi
+SF_S= SF_RSS= SF_NOTE=
+if [ -z "$SIPFLOW" ] || [ ! -x "$SIPFLOW" ]; then
+    SF_NOTE="not measured: no sipflow binary (give --sipflow PATH or SIPFLOW=PATH)"
+else
+    log "sipflow: $SIPFLOW messages --format none (best of 2)"
+    for _ in 1 2; do
+        t0=$(now_ns)
+        rc=0
+        /usr/bin/time -v -o "$WORK/time-sipflow.txt" "$SIPFLOW" messages --format none "$BIG" \
+            >"$WORK/sipflow.out" 2>"$WORK/sipflow.err" || rc=$?
+        if [ $rc -ne 0 ]; then
+            SF_NOTE="not measured: '$SIPFLOW messages --format none FILE' exited with status $rc; stderr: $(head -c 200 "$WORK/sipflow.err" | tr '\n' ' ')"
+            SF_S=
+            break
+        fi
+        s=$(awk -v a="$t0" -v b="$(now_ns)" 'BEGIN{printf "%.3f", (b-a)/1e9}')
+        if [ -z "$SF_S" ] || awk -v a="$s" -v b="$SF_S" 'BEGIN{exit !(a<b)}'; then
+            SF_S=$s SF_RSS=$(rss_kb "$WORK/time-sipflow.txt")
+        fi
+    done
+    if [ -n "$SF_S" ] && [ -s "$WORK/sipflow.out" ]; then
+        SF_NOTE="note: printed $(stat -c %s "$WORK/sipflow.out") bytes although --format none"
+    fi
+fi
+[ -z "$SF_NOTE" ] || log "  sipflow $SF_NOTE"
+
+# ---------------------------------------------------------------- tshark
+TS_S= TS_RSS= TS_PACKETS=0 TS_NOTE=
+if [ "$DO_TSHARK" = 1 ]; then
+    [ "$SLICE" -le "$PACKETS" ] || SLICE=$PACKETS
+    editcap -r "$BIG" "$WORK/slice.pcap" "1-$SLICE"
+    TS_PACKETS=$SLICE
+    TS_BYTES=$(stat -c %s "$WORK/slice.pcap")
+    log "tshark on the first $SLICE packets ($TS_BYTES bytes)"
+    t0=$(now_ns)
+    /usr/bin/time -v -o "$WORK/time-tshark.txt" tshark -r "$WORK/slice.pcap" -Y sip \
+        -T fields -e frame.number >/dev/null 2>"$WORK/tshark.err"
+    TS_S=$(awk -v a="$t0" -v b="$(now_ns)" 'BEGIN{printf "%.3f", (b-a)/1e9}')
+    TS_RSS=$(rss_kb "$WORK/time-tshark.txt")
+    TS_NOTE="measured on $SLICE packets, time scaled to the whole file"
+else
+    TS_NOTE="not measured (--no-tshark)"
+fi
+
+# ---------------------------------------------------------------- report
+TABLE=$(awk -v pk="$PACKETS" -v fb="$FILE_BYTES" \
+    -v bs="$BARE_S" -v brss="$BARE_RSS" \
+    -v ss="$SF_S" -v srss="$SF_RSS" -v snote="$SF_NOTE" \
+    -v ts="$TS_S" -v trss="$TS_RSS" -v tpk="$TS_PACKETS" -v tb="${TS_BYTES:-0}" -v tnote="$TS_NOTE" '
+function row(name, secs, pps, mbps, rss, rel) {
+    printf "| %-22s | %10.2f | %12.0f | %9.1f | %8.1f | %12s |\n", name, secs, pps, mbps, rss / 1024, rel
+}
+BEGIN {
+    print "| tool                   | wall s (file) | packets/s | MB/s | peak RSS MB | speed vs bare |"
+    print "|---|---:|---:|---:|---:|---:|"
+    bpps = pk / bs
+    row("bare libpcap loop", bs, bpps, fb / 1e6 / bs, brss, "1")
+    if (ss != "") {
+        spps = pk / ss
+        row("sipflow messages", ss, spps, fb / 1e6 / ss, srss, sprintf("%.3f", spps / bpps))
+    } else printf "| %-22s | %s |  |  |  |  |\n", "sipflow messages", snote
+    if (ts != "") {
+        tpps = tpk / ts
+        row("tshark -Y sip (scaled)", pk / tpps, tpps, tb / 1e6 / ts, trss, sprintf("%.5f", tpps / bpps))
+    } else printf "| %-22s | %s |  |  |  |  |\n", "tshark", tnote
+    print ""
+    if (ss != "" && ts != "") printf "sipflow is %.1fx as fast as tshark (packets/s; every packet is one SIP message).\n", spps / tpps
+    if (ss != "") printf "sipflow: %.2f M SIP messages/s (target >= 1 M/s on one core).\n", spps / 1e6
+    if (ss != "" && snote != "") printf "sipflow %s\n", snote
+    if (ts != "") printf "tshark %s.\n", tnote
+}')
+
+CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
+{
+    echo "# sipflow throughput benchmark"
+    echo
+    echo "Generated by \`bench/run.sh --size-mb $SIZE_MB\` on $(date -u +%Y-%m-%dT%H:%M:%SZ)."
+    echo
+    echo "- Machine: $(nproc) CPUs, ${CPU:-unknown CPU}, $(awk '/MemTotal/ {printf "%.1f GB RAM", $2/1048576}' /proc/meminfo), Linux $(uname -r)"
+    echo "- Input: $(basename "$BIG"), $FILE_BYTES bytes, $PACKETS packets (UDP/IPv4, one SIP message each), built by make-big-capture.py from volume-10k-calls.pcap; read from the page cache"
+    echo "- Tools: $(tshark -v 2>/dev/null | head -1); libpcap $(pkg-config --modversion libpcap); sipflow: ${SIPFLOW:-none}"
+    echo "- Wall time by clock (best of 3 for the bare loop, best of 2 for sipflow, 1 run of tshark), peak RSS by /usr/bin/time -v; MB = 10^6 bytes of the pcap file"
+    echo
+    echo "$TABLE"
+    echo
+    echo "Commands: \`bench/work/bare_loop FILE\`; \`\$SIPFLOW messages --format none FILE\`; \`editcap -r FILE slice.pcap 1-$SLICE\` then \`tshark -r slice.pcap -Y sip -T fields -e frame.number > /dev/null\`."
+} >"$RESULTS"
+echo
+echo "$TABLE"
+log "wrote $RESULTS"
