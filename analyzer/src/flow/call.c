@@ -484,7 +484,8 @@ static void call_free(sf_engine_t *e, call_t *c)
          * first 2xx), and a confirmed one whose BYE was not captured
          * would otherwise wait for the idle timeout (hours): both linger
          * 64*T1, so memory follows open calls. */
-        sf_timer_set(&e->timers, &d->timer, e->now + T64(e));
+        if (!d->timer.index || d->timer.deadline > e->now + T64(e))
+            sf_timer_set(&e->timers, &d->timer, e->now + T64(e));
     }
     sf_timer_cancel(&e->timers, &c->timer);
     sf_hmap_remove(&e->calls, c->hash, c);
