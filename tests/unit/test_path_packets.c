@@ -229,6 +229,31 @@ static void test_tcp_stream(void **state)
     assert_true(st.tcp_stats.segments >= 4);
 }
 
+/* Regression: a framing defect is one anomaly of its own kind, never also
+ * a sip-malformed (the stream framer reports "no Content-Length"; a UDP
+ * body shorter than its Content-Length is sip-truncated). */
+static void test_framing_defect_reported_once(void **state)
+{
+    fix_t *f = *state;
+    const char nocl[] = "OPTIONS sip:a@example.com SIP/2.0\r\n"
+                        "Via: SIP/2.0/TCP 192.0.2.1:5060;branch=z9hG4bKnocl\r\n"
+                        "From: <sip:b@example.com>;tag=1\r\nTo: <sip:a@example.com>\r\n"
+                        "Call-ID: x\r\nCSeq: 1 OPTIONS\r\n\r\n";
+    push_tcp(f, 40002, 99, SF_TCP_SYN, "", 0);
+    push_tcp(f, 40002, 100, SF_TCP_ACK | SF_TCP_PSH, nocl, (uint32_t)strlen(nocl));
+    sf_packet_path_finish(f->pp);
+    assert_int_equal(f->g.n, 1);
+    assert_string_equal(f->g.m[0].malformed, "no Content-Length on a stream transport");
+    assert_int_equal(f->g.r.anomalies[SF_ANOM_SIP_NO_CONTENT_LENGTH], 1);
+    assert_int_equal(f->g.r.anomalies[SF_ANOM_SIP_MALFORMED], 0);
+
+    push_udp(f, 40000, 5060, INVITE_HDRS "Content-Length: 40\r\n\r\nv=0\n", 0);
+    assert_int_equal(f->g.n, 2);
+    assert_non_null(strstr(f->g.m[1].malformed, "Content-Length"));
+    assert_int_equal(f->g.r.anomalies[SF_ANOM_SIP_TRUNCATED], 1);
+    assert_int_equal(f->g.r.anomalies[SF_ANOM_SIP_MALFORMED], 0);
+}
+
 static void test_vlan_and_tunnel_meta(void **state)
 {
     fix_t *f = *state;
@@ -275,6 +300,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_tcp_stream, setup, teardown),
         cmocka_unit_test_setup_teardown(test_vlan_and_tunnel_meta, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unsupported_linktype_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_framing_defect_reported_once, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

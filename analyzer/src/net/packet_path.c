@@ -41,21 +41,34 @@ void sf_packet_path_config_default(sf_packet_path_config_t *cfg)
 }
 
 /* Parses one framed message and hands it on. defect is the framer's. */
+/* defect_kind: the anomaly kind to report a framing defect as, or
+ * SF_ANOM_KIND_COUNT when the framer has reported it already (streams). */
 static void deliver(sf_packet_path_t *pp, const sf_msg_meta_t *meta, const char *buf, uint32_t len,
-                    const char *defect)
+                    const char *defect, sf_anomaly_kind_t defect_kind)
 {
     sf_sip_msg_t msg;
     if (pp->destroying) return;
     if (!sf_sip_parse(pp->parser, buf, len, &msg)) return;
-    if (!msg.malformed && defect) {
-        msg.malformed = defect;
-        msg.malformed_offset = len;
-    }
-    if (msg.malformed) {
-        pp->sip_malformed++;
+    if (defect && defect_kind == SF_ANOM_SIP_TRUNCATED) {
+        /* a cut message is truncated first of all, whatever else the
+         * parser finds missing at its end */
+        if (!msg.malformed) {
+            msg.malformed = defect;
+            msg.malformed_offset = len;
+        }
+        sf_anomaly_emit(&pp->anom, meta->file, sf_msg_meta_last_frame(meta), meta->ts,
+                        SF_ANOM_SIP_TRUNCATED, "%s", defect);
+    } else if (msg.malformed) {
         sf_anomaly_emit(&pp->anom, meta->file, sf_msg_meta_last_frame(meta), meta->ts,
                         SF_ANOM_SIP_MALFORMED, "%s (byte %u)", msg.malformed, msg.malformed_offset);
+    } else if (defect) {
+        msg.malformed = defect;
+        msg.malformed_offset = len;
+        if (defect_kind != SF_ANOM_KIND_COUNT)
+            sf_anomaly_emit(&pp->anom, meta->file, sf_msg_meta_last_frame(meta), meta->ts,
+                            defect_kind, "%s", defect);
     }
+    if (msg.malformed) pp->sip_malformed++;
     pp->sip_messages++;
     if (pp->sink.message) pp->sink.message(pp->sink.user, meta, &msg);
 }
@@ -75,8 +88,11 @@ static void on_udp(sf_packet_path_t *pp, const sf_net_pdu_t *pdu)
     }
     /* A snaplen-cut datagram whose framing looked complete (no
      * Content-Length, say) is still cut: say so. */
+    sf_anomaly_kind_t kind = SF_ANOM_SIP_MALFORMED;
     if (pdu->truncated && !defect) defect = "datagram cut short by the capture snaplen";
-    deliver(pp, meta, data + start, mlen, defect);
+    if (defect && (pdu->truncated || strncmp(defect, "body shorter", 12) == 0))
+        kind = SF_ANOM_SIP_TRUNCATED;
+    deliver(pp, meta, data + start, mlen, defect, kind);
 }
 
 static void on_pdu(void *user, const sf_net_pdu_t *pdu)
@@ -108,7 +124,7 @@ static void on_pdu(void *user, const sf_net_pdu_t *pdu)
 static void on_raw_message(void *user, const sf_msg_meta_t *meta, const char *buf, uint32_t len,
                            const char *defect)
 {
-    deliver(user, meta, buf, len, defect);
+    deliver(user, meta, buf, len, defect, SF_ANOM_KIND_COUNT); /* the framer reported it */
 }
 
 static void *tcp_open(void *user, uint32_t file, const sf_endpoint_t *src, const sf_endpoint_t *dst,
