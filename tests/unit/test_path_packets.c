@@ -139,13 +139,15 @@ static void test_udp_malformed_kept(void **state)
     push_udp(f, 5060, 5060, INVITE_HDRS "Content-Length: 40\r\n\r\nv=0\n", 0);
     assert_int_equal(f->g.n, 1);
     assert_true(f->g.m[0].malformed[0] != '\0');
-    assert_int_equal(f->g.r.anomalies[SF_ANOM_SIP_MALFORMED], 1);
+    assert_int_equal(f->g.r.anomalies[SF_ANOM_SIP_TRUNCATED], 1); /* docs/anomalies.md */
+    assert_int_equal(f->g.r.anomalies[SF_ANOM_SIP_MALFORMED], 0);
     /* snaplen cut: IP truncated, message delivered flagged */
     push_udp(f, 5060, 5060, INVITE_HDRS "Content-Length: 4\r\n\r\nv=0\n", 3);
     assert_int_equal(f->g.n, 2);
     assert_true(f->g.m[1].malformed[0] != '\0');
     assert_int_equal(f->g.r.anomalies[SF_ANOM_IP_TRUNCATED], 1);
-    assert_int_equal(f->g.r.anomalies[SF_ANOM_SIP_MALFORMED], 2);
+    assert_int_equal(f->g.r.anomalies[SF_ANOM_SIP_TRUNCATED], 2);
+    assert_int_equal(f->g.r.anomalies[SF_ANOM_SIP_MALFORMED], 0);
     sf_packet_path_stats_t st;
     sf_packet_path_get_stats(f->pp, &st);
     assert_int_equal(st.sip_malformed, 2);
