@@ -69,7 +69,7 @@ def captures_or_skip(group):
 
 
 def tshark_or_skip():
-    t = os.environ.get("TSHARK") or shutil.which("tshark")
+    t = shutil.which(os.environ.get("TSHARK") or "tshark")
     if not t:
         skip("tshark not found (Debian package 'tshark')")
     return t

@@ -41,9 +41,10 @@ import e2e_common as ec
 FORMAT = 3  # bump when the cached file layout or the extraction changes
 DISPLAY_FILTER = "sip && !icmp && !icmpv6"
 BASE_OPTS = ["-2", "-o", "tcp.reassemble_out_of_order:TRUE"]
-# Separator and aggregator that cannot occur inside a decoded header value:
-# tshark's field output escapes control characters, so a raw TAB or US byte
-# never comes from the packet.
+# Field separator and aggregator. tshark writes a TAB inside a value as "\t",
+# so the separator is safe; control bytes such as US pass raw, so a value may
+# contain the aggregator: the pairing check in _fields_pass() then fails and
+# the frame takes the PDML pass.
 SEP = "\t"
 AGG = "\x1f"
 FIELDS = ["frame.number", "frame.time_epoch", "sip.Method", "sip.Status-Code", "sip.Call-ID"]
@@ -153,7 +154,11 @@ def _fields_pass(tshark, path, decode_as):
         argv += ["-e", f]
     out = _run(argv).decode("utf-8", "surrogateescape")
     frames, ambiguous, times = {}, [], {}
-    for line in out.splitlines():
+    # Only "\n" ends a record: str.splitlines() would also split at control
+    # bytes (\x1c-\x1e, \x85) that tshark copies raw from a header.
+    for line in out.split("\n"):
+        if not line:
+            continue
         cols = line.split(SEP)
         if len(cols) != len(FIELDS):
             raise RuntimeError(f"{path}: unexpected tshark line {line!r}")

@@ -74,14 +74,14 @@ typedef struct fh {
     size_t cap_buf;
 } fh_t;
 
-#define FH_GROW(arr, n, cap)                                                          \
-    do {                                                                              \
-        if ((n) == (cap)) {                                                           \
-            (cap) = (cap) ? (cap) * 2 : 64;                                           \
-            void *np_ = realloc((arr), (size_t)(cap) * sizeof *(arr));                \
-            assert_non_null(np_);                                                     \
-            (arr) = np_;                                                              \
-        }                                                                             \
+#define FH_GROW(arr, n, cap)                                                                       \
+    do {                                                                                           \
+        if ((n) == (cap)) {                                                                        \
+            (cap) = (cap) ? (cap)*2 : 64;                                                          \
+            void *np_ = realloc((arr), (size_t)(cap) * sizeof *(arr));                             \
+            assert_non_null(np_);                                                                  \
+            (arr) = np_;                                                                           \
+        }                                                                                          \
     } while (0)
 
 static inline void fh_on_message(void *u, const sf_msg_info_t *i)
@@ -194,7 +194,8 @@ static inline sf_endpoint_t fh_ep(int party)
 
 /* Pushes one raw message (LF or CRLF line ends; LF-only lines get CRLF so
  * the parser sees wire format). Returns the frame number. */
-static inline uint64_t fh_push_raw(fh_t *h, int src, int dst, int64_t ms, const char *text, size_t len)
+static inline uint64_t fh_push_raw(fh_t *h, int src, int dst, int64_t ms, const char *text,
+                                   size_t len)
 {
     if (h->cap_buf < len * 2 + 1) {
         h->cap_buf = len * 2 + 1;
@@ -228,15 +229,15 @@ static inline uint64_t fh_push_raw(fh_t *h, int src, int dst, int64_t ms, const 
 
 /* A message built from its parts (see FH_SIP below). */
 typedef struct fh_m {
-    const char *start;  /* "INVITE sip:bob@b.example SIP/2.0" or "SIP/2.0 200 OK" */
-    const char *branch; /* top Via branch; NULL: no branch parameter (RFC 2543) */
-    const char *cseq;   /* "1 INVITE" */
-    const char *ftag;   /* From tag (default "ft1") */
-    const char *ttag;   /* To tag, NULL: none */
-    const char *cid;    /* Call-ID (default "call-1@a.example") */
-    const char *vias;   /* further Via lines below the top one ("Via: ...\n"), or NULL */
+    const char *start;    /* "INVITE sip:bob@b.example SIP/2.0" or "SIP/2.0 200 OK" */
+    const char *branch;   /* top Via branch; NULL: no branch parameter (RFC 2543) */
+    const char *cseq;     /* "1 INVITE" */
+    const char *ftag;     /* From tag (default "ft1") */
+    const char *ttag;     /* To tag, NULL: none */
+    const char *cid;      /* Call-ID (default "call-1@a.example") */
+    const char *vias;     /* further Via lines below the top one ("Via: ...\n"), or NULL */
     const char *via_host; /* top Via sent-by; default 10.0.0.<request sender> */
-    const char *extra;  /* more header lines ("Reason: ...\n"), or NULL */
+    const char *extra;    /* more header lines ("Reason: ...\n"), or NULL */
 } fh_m_t;
 
 static inline uint64_t fh_sip(fh_t *h, int src, int dst, int64_t ms, const fh_m_t *m)
@@ -265,8 +266,8 @@ static inline uint64_t fh_sip(fh_t *h, int src, int dst, int64_t ms, const fh_m_
                      "%s"
                      "Content-Length: 0\n"
                      "\n",
-                     m->start, host, branch, m->vias ? m->vias : "", m->ftag ? m->ftag : "ft1",
-                     tt, m->cid ? m->cid : "call-1@a.example", m->cseq, m->extra ? m->extra : "");
+                     m->start, host, branch, m->vias ? m->vias : "", m->ftag ? m->ftag : "ft1", tt,
+                     m->cid ? m->cid : "call-1@a.example", m->cseq, m->extra ? m->extra : "");
     assert_true(n > 0 && (size_t)n < sizeof text);
     return fh_push_raw(h, src, dst, ms, text, (size_t)n);
 }
@@ -283,7 +284,8 @@ static inline void fh_free(fh_t *h)
     sf_engine_destroy(h->e);
     sf_sip_parser_destroy(h->p);
     sf_stats_destroy(h->stats);
-    for (uint32_t i = 0; i < h->n_calls; i++) free(h->calls[i].diagnosis_text);
+    for (uint32_t i = 0; i < h->n_calls; i++)
+        free(h->calls[i].diagnosis_text);
     free(h->calls);
     free(h->msgs);
     free(h->txns);

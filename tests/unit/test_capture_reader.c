@@ -196,6 +196,25 @@ static void test_big_endian(void **state)
     sf_capture_close(c);
 }
 
+/* Regression: seconds are unsigned 32-bit in a pcap file; libpcap's
+ * signed field made 3215500952 (frame 5 of heplify--sip_ipv6_udp.pcap)
+ * negative. Both readers (plain file: libpcap; gzip: own reader) agree. */
+static void test_seconds_past_2038(void **state)
+{
+    (void)state;
+    const char *p = tmp_path("y2106.pcap");
+    int64_t secs[2] = {3215500952LL, 4294967295LL};
+    write_file(p, &(sf_pcap_writer_opts_t){.linktype = 1}, secs, NULL, 2);
+    anom_log_t log = {0};
+    sf_capture_t *c = open1(p, NULL, &log);
+    sf_packet_t pk;
+    assert_int_equal(sf_capture_next(c, &pk), 1);
+    assert_true(pk.ts.sec == 3215500952LL);
+    assert_int_equal(sf_capture_next(c, &pk), 1);
+    assert_true(pk.ts.sec == 4294967295LL);
+    sf_capture_close(c);
+}
+
 static void test_merge_two_files(void **state)
 {
     (void)state;
@@ -894,6 +913,7 @@ int main(void)
         cmocka_unit_test(test_frame_numbers_micro),
         cmocka_unit_test(test_nanosecond_precision),
         cmocka_unit_test(test_big_endian),
+        cmocka_unit_test(test_seconds_past_2038),
         cmocka_unit_test(test_merge_two_files),
         cmocka_unit_test(test_bpf_keeps_frame_numbers),
         cmocka_unit_test(test_bpf_invalid),

@@ -33,10 +33,10 @@ static void simple_call(fh_t *h, const char *cid, int64_t t0, int code, const ch
     snprintf(by, sizeof by, "z9hG4bKy-%s", cid);
     FH_SIP(h, ALICE, BOB, t0, .start = "INVITE sip:bob@b.example SIP/2.0", .branch = bi,
            .cseq = "1 INVITE", .cid = cid);
-    FH_SIP(h, BOB, ALICE, t0 + 10, .start = "SIP/2.0 100 Trying", .branch = bi,
-           .cseq = "1 INVITE", .cid = cid);
-    FH_SIP(h, BOB, ALICE, t0 + 20, .start = "SIP/2.0 180 Ringing", .branch = bi,
-           .cseq = "1 INVITE", .ttag = "bt", .cid = cid);
+    FH_SIP(h, BOB, ALICE, t0 + 10, .start = "SIP/2.0 100 Trying", .branch = bi, .cseq = "1 INVITE",
+           .cid = cid);
+    FH_SIP(h, BOB, ALICE, t0 + 20, .start = "SIP/2.0 180 Ringing", .branch = bi, .cseq = "1 INVITE",
+           .ttag = "bt", .cid = cid);
     FH_SIP(h, BOB, ALICE, t0 + 1000, .start = st, .branch = bi, .cseq = "1 INVITE", .ttag = "bt",
            .cid = cid);
     FH_SIP(h, ALICE, BOB, t0 + 1010, .start = "ACK sip:bob@b.example SIP/2.0",
@@ -44,8 +44,8 @@ static void simple_call(fh_t *h, const char *cid, int64_t t0, int code, const ch
     if (code < 300) {
         FH_SIP(h, ALICE, BOB, t0 + 3000, .start = "BYE sip:bob@b.example SIP/2.0", .branch = by,
                .cseq = "2 BYE", .ttag = "bt", .cid = cid);
-        FH_SIP(h, BOB, ALICE, t0 + 3010, .start = "SIP/2.0 200 OK", .branch = by,
-               .cseq = "2 BYE", .ttag = "bt", .cid = cid);
+        FH_SIP(h, BOB, ALICE, t0 + 3010, .start = "SIP/2.0 200 OK", .branch = by, .cseq = "2 BYE",
+               .ttag = "bt", .cid = cid);
     }
 }
 
@@ -128,8 +128,8 @@ static void answered_prefix(fh_t *h)
 {
     FH_SIP(h, ALICE, BOB, 0, .start = "INVITE sip:bob@b.example SIP/2.0", .branch = "z9hG4bKi1",
            .cseq = "1 INVITE");
-    FH_SIP(h, BOB, ALICE, 500, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKi1",
-           .cseq = "1 INVITE", .ttag = "bt");
+    FH_SIP(h, BOB, ALICE, 500, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKi1", .cseq = "1 INVITE",
+           .ttag = "bt");
     FH_SIP(h, ALICE, BOB, 510, .start = "ACK sip:bob@b.example SIP/2.0", .branch = "z9hG4bKk1",
            .cseq = "1 ACK", .ttag = "bt");
 }
@@ -138,8 +138,8 @@ static void bye_suffix(fh_t *h, int64_t t)
 {
     FH_SIP(h, ALICE, BOB, t, .start = "BYE sip:bob@b.example SIP/2.0", .branch = "z9hG4bKy1",
            .cseq = "9 BYE", .ttag = "bt");
-    FH_SIP(h, BOB, ALICE, t + 10, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKy1",
-           .cseq = "9 BYE", .ttag = "bt");
+    FH_SIP(h, BOB, ALICE, t + 10, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKy1", .cseq = "9 BYE",
+           .ttag = "bt");
 }
 
 /* re-INVITE (To tag present, 14.1) answered 200: it attaches to the same
@@ -185,10 +185,10 @@ static void test_reinvite_488(void **s)
     fh_t h;
     fh_init(&h);
     answered_prefix(&h);
-    FH_SIP(&h, ALICE, BOB, 2000, .start = "INVITE sip:bob@b.example SIP/2.0",
-           .branch = "z9hG4bKr1", .cseq = "2 INVITE", .ttag = "bt");
-    FH_SIP(&h, BOB, ALICE, 2100, .start = "SIP/2.0 488 Not Acceptable Here",
-           .branch = "z9hG4bKr1", .cseq = "2 INVITE", .ttag = "bt");
+    FH_SIP(&h, ALICE, BOB, 2000, .start = "INVITE sip:bob@b.example SIP/2.0", .branch = "z9hG4bKr1",
+           .cseq = "2 INVITE", .ttag = "bt");
+    FH_SIP(&h, BOB, ALICE, 2100, .start = "SIP/2.0 488 Not Acceptable Here", .branch = "z9hG4bKr1",
+           .cseq = "2 INVITE", .ttag = "bt");
     FH_SIP(&h, ALICE, BOB, 2110, .start = "ACK sip:bob@b.example SIP/2.0", .branch = "z9hG4bKr1",
            .cseq = "2 ACK", .ttag = "bt");
     bye_suffix(&h, 4000);
@@ -211,8 +211,8 @@ static void test_reinvite_481(void **s)
     fh_t h;
     fh_init(&h);
     answered_prefix(&h);
-    FH_SIP(&h, ALICE, BOB, 2000, .start = "INVITE sip:bob@b.example SIP/2.0",
-           .branch = "z9hG4bKr1", .cseq = "2 INVITE", .ttag = "bt");
+    FH_SIP(&h, ALICE, BOB, 2000, .start = "INVITE sip:bob@b.example SIP/2.0", .branch = "z9hG4bKr1",
+           .cseq = "2 INVITE", .ttag = "bt");
     FH_SIP(&h, BOB, ALICE, 2100, .start = "SIP/2.0 481 Call/Transaction Does Not Exist",
            .branch = "z9hG4bKr1", .cseq = "2 INVITE", .ttag = "bt");
     fh_finish(&h);
@@ -250,16 +250,17 @@ static void test_retransmissions_both_sides(void **s)
            .cseq = "1 INVITE", .ttag = "bt");
     FH_SIP(&h, ALICE, BOB, 3600, .start = "ACK sip:bob@b.example SIP/2.0", .branch = "z9hG4bKk1",
            .cseq = "1 ACK", .ttag = "bt");
-    FH_SIP(&h, BOB, ALICE, 9000, .start = "BYE sip:alice@a.example SIP/2.0",
-           .branch = "z9hG4bKy1", .cseq = "1 BYE", .ftag = "bt", .ttag = "ft1");
-    FH_SIP(&h, BOB, ALICE, 9500, .start = "BYE sip:alice@a.example SIP/2.0",
-           .branch = "z9hG4bKy1", .cseq = "1 BYE", .ftag = "bt", .ttag = "ft1");
-    FH_SIP(&h, ALICE, BOB, 9510, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKy1",
+    FH_SIP(&h, BOB, ALICE, 9000, .start = "BYE sip:alice@a.example SIP/2.0", .branch = "z9hG4bKy1",
            .cseq = "1 BYE", .ftag = "bt", .ttag = "ft1");
+    FH_SIP(&h, BOB, ALICE, 9500, .start = "BYE sip:alice@a.example SIP/2.0", .branch = "z9hG4bKy1",
+           .cseq = "1 BYE", .ftag = "bt", .ttag = "ft1");
+    FH_SIP(&h, ALICE, BOB, 9510, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKy1", .cseq = "1 BYE",
+           .ftag = "bt", .ttag = "ft1");
     fh_finish(&h);
     static const bool flag[] = {false, true, true, false, false, true, false, false, true, false};
     assert_int_equal(h.n_msgs, 10);
-    for (uint64_t f = 1; f <= 10; f++) assert_int_equal(fh_msg(&h, f)->retrans, flag[f - 1]);
+    for (uint64_t f = 1; f <= 10; f++)
+        assert_int_equal(fh_msg(&h, f)->retrans, flag[f - 1]);
     const fh_call_t *c = only_call(&h);
     expect_outcome(c, SF_OUTCOME_ANSWERED);
     assert_int_equal(c->retransmissions, 4);
@@ -303,10 +304,10 @@ static void test_2xx_never_acked(void **s)
     for (int i = 0; i < 7; i++)
         FH_SIP(&h, BOB, ALICE, at[i], .start = "SIP/2.0 200 OK", .branch = "z9hG4bKi1",
                .cseq = "1 INVITE", .ttag = "bt");
-    FH_SIP(&h, BOB, ALICE, 33000, .start = "BYE sip:alice@a.example SIP/2.0",
-           .branch = "z9hG4bKy1", .cseq = "1 BYE", .ftag = "bt", .ttag = "ft1");
-    FH_SIP(&h, ALICE, BOB, 33010, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKy1",
+    FH_SIP(&h, BOB, ALICE, 33000, .start = "BYE sip:alice@a.example SIP/2.0", .branch = "z9hG4bKy1",
            .cseq = "1 BYE", .ftag = "bt", .ttag = "ft1");
+    FH_SIP(&h, ALICE, BOB, 33010, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKy1", .cseq = "1 BYE",
+           .ftag = "bt", .ttag = "ft1");
     fh_finish(&h);
     const fh_call_t *c = only_call(&h);
     expect_outcome(c, SF_OUTCOME_ANSWERED);
@@ -329,8 +330,8 @@ static void test_rfc2543_busy(void **s)
     (void)s;
     fh_t h;
     fh_init(&h);
-    uint64_t f_inv = FH_SIP(&h, ALICE, BOB, 0, .start = "INVITE sip:bob@b.example SIP/2.0",
-                            .cseq = "1 INVITE");
+    uint64_t f_inv =
+        FH_SIP(&h, ALICE, BOB, 0, .start = "INVITE sip:bob@b.example SIP/2.0", .cseq = "1 INVITE");
     uint64_t f_100 = FH_SIP(&h, BOB, ALICE, 50, .start = "SIP/2.0 100 Trying", .cseq = "1 INVITE");
     uint64_t f_486 = FH_SIP(&h, BOB, ALICE, 900, .start = "SIP/2.0 486 Busy Here",
                             .cseq = "1 INVITE", .ttag = "bt");
@@ -491,8 +492,8 @@ static void test_single_invite_at_end(void **s)
     fh_t h;
     fh_init(&h);
     other_traffic(&h, 0, "other-1");
-    FH_SIP(&h, ALICE, BOB, 1000, .start = "INVITE sip:bob@b.example SIP/2.0",
-           .branch = "z9hG4bKi1", .cseq = "1 INVITE");
+    FH_SIP(&h, ALICE, BOB, 1000, .start = "INVITE sip:bob@b.example SIP/2.0", .branch = "z9hG4bKi1",
+           .cseq = "1 INVITE");
     fh_finish(&h);
     const fh_call_t *c = only_call(&h);
     expect_outcome(c, SF_OUTCOME_UNFINISHED);
@@ -549,8 +550,8 @@ static void test_2xx_races_cancel(void **s)
            .cseq = "1 INVITE");
     FH_SIP(&h, BOB, ALICE, 100, .start = "SIP/2.0 180 Ringing", .branch = "z9hG4bKi1",
            .cseq = "1 INVITE", .ttag = "bt");
-    FH_SIP(&h, ALICE, BOB, 3000, .start = "CANCEL sip:bob@b.example SIP/2.0",
-           .branch = "z9hG4bKi1", .cseq = "1 CANCEL");
+    FH_SIP(&h, ALICE, BOB, 3000, .start = "CANCEL sip:bob@b.example SIP/2.0", .branch = "z9hG4bKi1",
+           .cseq = "1 CANCEL");
     FH_SIP(&h, BOB, ALICE, 3001, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKi1",
            .cseq = "1 INVITE", .ttag = "bt");
     FH_SIP(&h, BOB, ALICE, 3010, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKi1",
@@ -577,12 +578,12 @@ static void test_proxy_cancels_losing_branch(void **s)
     (void)s;
     fh_t h;
     fh_init(&h);
-    FH_SIP(&h, ALICE, PROXY, 0, .start = "INVITE sip:bob@b.example SIP/2.0",
-           .branch = "z9hG4bKa1", .cseq = "1 INVITE");
+    FH_SIP(&h, ALICE, PROXY, 0, .start = "INVITE sip:bob@b.example SIP/2.0", .branch = "z9hG4bKa1",
+           .cseq = "1 INVITE");
     FH_SIP(&h, PROXY, BOB, 10, .start = "INVITE sip:bob@10.0.0.2 SIP/2.0", .branch = "z9hG4bKp1",
            .cseq = "1 INVITE", .vias = VIA_ALICE);
-    FH_SIP(&h, PROXY, BOB2, 11, .start = "INVITE sip:bob@10.0.0.4 SIP/2.0",
-           .branch = "z9hG4bKp2", .cseq = "1 INVITE", .vias = VIA_ALICE);
+    FH_SIP(&h, PROXY, BOB2, 11, .start = "INVITE sip:bob@10.0.0.4 SIP/2.0", .branch = "z9hG4bKp2",
+           .cseq = "1 INVITE", .vias = VIA_ALICE);
     FH_SIP(&h, BOB, PROXY, 100, .start = "SIP/2.0 180 Ringing", .branch = "z9hG4bKp1",
            .cseq = "1 INVITE", .ttag = "b1", .vias = VIA_ALICE);
     FH_SIP(&h, PROXY, ALICE, 110, .start = "SIP/2.0 180 Ringing", .branch = "z9hG4bKa1",
@@ -595,16 +596,16 @@ static void test_proxy_cancels_losing_branch(void **s)
            .cseq = "1 INVITE", .ttag = "b1", .vias = VIA_ALICE);
     FH_SIP(&h, PROXY, ALICE, 2010, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKa1",
            .cseq = "1 INVITE", .ttag = "b1");
-    FH_SIP(&h, PROXY, BOB2, 2020, .start = "CANCEL sip:bob@10.0.0.4 SIP/2.0",
-           .branch = "z9hG4bKp2", .cseq = "1 CANCEL", .vias = VIA_ALICE);
+    FH_SIP(&h, PROXY, BOB2, 2020, .start = "CANCEL sip:bob@10.0.0.4 SIP/2.0", .branch = "z9hG4bKp2",
+           .cseq = "1 CANCEL", .vias = VIA_ALICE);
     FH_SIP(&h, BOB2, PROXY, 2030, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKp2",
            .cseq = "1 CANCEL", .ttag = "b2", .vias = VIA_ALICE);
-    FH_SIP(&h, BOB2, PROXY, 2040, .start = "SIP/2.0 487 Request Terminated",
-           .branch = "z9hG4bKp2", .cseq = "1 INVITE", .ttag = "b2", .vias = VIA_ALICE);
+    FH_SIP(&h, BOB2, PROXY, 2040, .start = "SIP/2.0 487 Request Terminated", .branch = "z9hG4bKp2",
+           .cseq = "1 INVITE", .ttag = "b2", .vias = VIA_ALICE);
     FH_SIP(&h, PROXY, BOB2, 2050, .start = "ACK sip:bob@10.0.0.4 SIP/2.0", .branch = "z9hG4bKp2",
            .cseq = "1 ACK", .ttag = "b2", .vias = VIA_ALICE);
-    FH_SIP(&h, ALICE, PROXY, 2100, .start = "ACK sip:bob@b.example SIP/2.0",
-           .branch = "z9hG4bKk1", .cseq = "1 ACK", .ttag = "b1");
+    FH_SIP(&h, ALICE, PROXY, 2100, .start = "ACK sip:bob@b.example SIP/2.0", .branch = "z9hG4bKk1",
+           .cseq = "1 ACK", .ttag = "b1");
     fh_finish(&h);
     const fh_call_t *c = only_call(&h);
     expect_outcome(c, SF_OUTCOME_ANSWERED);
@@ -633,8 +634,8 @@ static void test_cancel_487(void **s)
                           .branch = "z9hG4bKi1", .cseq = "1 CANCEL");
     FH_SIP(&h, BOB, ALICE, 5010, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKi1",
            .cseq = "1 CANCEL", .ttag = "bt");
-    FH_SIP(&h, BOB, ALICE, 5020, .start = "SIP/2.0 487 Request Terminated",
-           .branch = "z9hG4bKi1", .cseq = "1 INVITE", .ttag = "bt");
+    FH_SIP(&h, BOB, ALICE, 5020, .start = "SIP/2.0 487 Request Terminated", .branch = "z9hG4bKi1",
+           .cseq = "1 INVITE", .ttag = "bt");
     FH_SIP(&h, ALICE, BOB, 5030, .start = "ACK sip:bob@b.example SIP/2.0", .branch = "z9hG4bKi1",
            .cseq = "1 ACK", .ttag = "bt");
     fh_finish(&h);
@@ -643,6 +644,13 @@ static void test_cancel_487(void **s)
     assert_int_equal(c->final_code, 487);
     assert_int_equal(c->pdd_ms, 100);
     assert_int_equal(c->setup_ms, -1);
+    /* the observer's transaction states after each message (17.1.1,
+     * 17.1.2): INVITE calling, 180 proceeding, CANCEL calling (its own
+     * transaction), 200/CANCEL completed, 487 completed, ACK confirmed */
+    static const sf_txn_state_t st[] = {SF_TXN_CALLING,   SF_TXN_PROCEEDING, SF_TXN_CALLING,
+                                        SF_TXN_COMPLETED, SF_TXN_COMPLETED,  SF_TXN_CONFIRMED};
+    for (uint64_t f = 1; f <= 6; f++)
+        assert_int_equal(fh_msg(&h, f)->state, st[f - 1]);
     /* CANCEL is its own transaction (9.1) */
     assert_true(fh_msg(&h, f_c)->txn != fh_msg(&h, 1)->txn);
     assert_int_equal(fh_msg(&h, 6)->txn, fh_msg(&h, 1)->txn);
@@ -705,8 +713,8 @@ static void test_orphan_response(void **s)
     (void)s;
     fh_t h;
     fh_init(&h);
-    FH_SIP(&h, BOB, ALICE, 0, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKzz",
-           .cseq = "1 OPTIONS", .ttag = "bt");
+    FH_SIP(&h, BOB, ALICE, 0, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKzz", .cseq = "1 OPTIONS",
+           .ttag = "bt");
     FH_SIP(&h, BOB, ALICE, 10, .start = "SIP/2.0 486 Busy Here", .branch = "z9hG4bKzy",
            .cseq = "1 INVITE", .ttag = "bt", .cid = "call-2@a.example");
     fh_finish(&h);
@@ -740,18 +748,17 @@ static void test_stats_asr_ner(void **s)
            .branch = "z9hG4bKc6", .cseq = "1 CANCEL", .cid = "c6");
     FH_SIP(&h, BOB, ALICE, 50110, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKc6",
            .cseq = "1 CANCEL", .ttag = "x", .cid = "c6");
-    FH_SIP(&h, BOB, ALICE, 50120, .start = "SIP/2.0 487 Request Terminated",
-           .branch = "z9hG4bKc6", .cseq = "1 INVITE", .ttag = "x", .cid = "c6");
+    FH_SIP(&h, BOB, ALICE, 50120, .start = "SIP/2.0 487 Request Terminated", .branch = "z9hG4bKc6",
+           .cseq = "1 INVITE", .ttag = "x", .cid = "c6");
     FH_SIP(&h, ALICE, BOB, 60000, .start = "INVITE sip:bob@b.example SIP/2.0",
            .branch = "z9hG4bKc7", .cseq = "1 INVITE", .cid = "c7");
-    FH_SIP(&h, BOB, ALICE, 60100, .start = "SIP/2.0 183 Session Progress",
-           .branch = "z9hG4bKc7", .cseq = "1 INVITE", .ttag = "x", .cid = "c7");
+    FH_SIP(&h, BOB, ALICE, 60100, .start = "SIP/2.0 183 Session Progress", .branch = "z9hG4bKc7",
+           .cseq = "1 INVITE", .ttag = "x", .cid = "c7");
     fh_finish(&h);
     assert_int_equal(h.n_calls, 7);
-    static const sf_outcome_t want[] = {SF_OUTCOME_ANSWERED, SF_OUTCOME_BUSY,
-                                        SF_OUTCOME_NO_ANSWER, SF_OUTCOME_NOT_FOUND,
-                                        SF_OUTCOME_FAILED,   SF_OUTCOME_CANCELLED,
-                                        SF_OUTCOME_UNFINISHED};
+    static const sf_outcome_t want[] = {
+        SF_OUTCOME_ANSWERED, SF_OUTCOME_BUSY,      SF_OUTCOME_NO_ANSWER, SF_OUTCOME_NOT_FOUND,
+        SF_OUTCOME_FAILED,   SF_OUTCOME_CANCELLED, SF_OUTCOME_UNFINISHED};
     for (uint32_t i = 0; i < 7; i++) {
         const fh_call_t *c = fh_call(&h, i + 1);
         char cid[8];
@@ -829,20 +836,20 @@ static void test_prack_rseq(void **s)
     fh_init(&h);
     FH_SIP(&h, ALICE, BOB, 0, .start = "INVITE sip:bob@b.example SIP/2.0", .branch = "z9hG4bKi1",
            .cseq = "1 INVITE", .extra = "Supported: 100rel\n");
-    uint64_t f1 = FH_SIP(&h, BOB, ALICE, 100, .start = "SIP/2.0 183 Session Progress",
-                         .branch = "z9hG4bKi1", .cseq = "1 INVITE", .ttag = "bt",
-                         .extra = "Require: 100rel\nRSeq: 1\n");
-    uint64_t f1r = FH_SIP(&h, BOB, ALICE, 600, .start = "SIP/2.0 183 Session Progress",
-                          .branch = "z9hG4bKi1", .cseq = "1 INVITE", .ttag = "bt",
-                          .extra = "Require: 100rel\nRSeq: 1\n");
+    uint64_t f1 =
+        FH_SIP(&h, BOB, ALICE, 100, .start = "SIP/2.0 183 Session Progress", .branch = "z9hG4bKi1",
+               .cseq = "1 INVITE", .ttag = "bt", .extra = "Require: 100rel\nRSeq: 1\n");
+    uint64_t f1r =
+        FH_SIP(&h, BOB, ALICE, 600, .start = "SIP/2.0 183 Session Progress", .branch = "z9hG4bKi1",
+               .cseq = "1 INVITE", .ttag = "bt", .extra = "Require: 100rel\nRSeq: 1\n");
     uint64_t fp = FH_SIP(&h, ALICE, BOB, 610, .start = "PRACK sip:bob@b.example SIP/2.0",
                          .branch = "z9hG4bKp1", .cseq = "2 PRACK", .ttag = "bt",
                          .extra = "RAck: 1 1 INVITE\n");
-    FH_SIP(&h, BOB, ALICE, 620, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKp1",
-           .cseq = "2 PRACK", .ttag = "bt");
-    uint64_t f2 = FH_SIP(&h, BOB, ALICE, 700, .start = "SIP/2.0 183 Session Progress",
-                         .branch = "z9hG4bKi1", .cseq = "1 INVITE", .ttag = "bt",
-                         .extra = "Require: 100rel\nRSeq: 2\n");
+    FH_SIP(&h, BOB, ALICE, 620, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKp1", .cseq = "2 PRACK",
+           .ttag = "bt");
+    uint64_t f2 =
+        FH_SIP(&h, BOB, ALICE, 700, .start = "SIP/2.0 183 Session Progress", .branch = "z9hG4bKi1",
+               .cseq = "1 INVITE", .ttag = "bt", .extra = "Require: 100rel\nRSeq: 2\n");
     FH_SIP(&h, BOB, ALICE, 1000, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKi1",
            .cseq = "1 INVITE", .ttag = "bt");
     FH_SIP(&h, ALICE, BOB, 1010, .start = "ACK sip:bob@b.example SIP/2.0", .branch = "z9hG4bKk1",
@@ -858,6 +865,162 @@ static void test_prack_rseq(void **s)
     assert_int_equal(c->retransmissions, 1);
     assert_int_equal(c->pdd_ms, 100);
     assert_int_equal(c->n_dialogs, 1);
+    fh_free(&h);
+}
+
+/* RFC 4028 session timer: the 200 grants Session-Expires 90 s. Case 1:
+ * no refresh and Bob's BYE 60 s after the 200 (RFC 4028 10: BYE min(32,
+ * 90/3) = 30 s before expiry): issue 3's "expired session timer", still
+ * answered with the session-expired problem. Case 2: a re-INVITE refresh
+ * at 45 s, BYE at 100 s (55 s after the refresh): healthy. Case 3: no
+ * Session-Expires at all, BYE after 1000 s: healthy. */
+static void session_timer_case(int which)
+{
+    fh_t h;
+    fh_init(&h);
+    const char *se = which == 3 ? NULL : "Session-Expires: 90;refresher=uac\n";
+    FH_SIP(&h, ALICE, BOB, 0, .start = "INVITE sip:bob@b.example SIP/2.0", .branch = "z9hG4bKi1",
+           .cseq = "1 INVITE", .extra = se);
+    FH_SIP(&h, BOB, ALICE, 1000, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKi1",
+           .cseq = "1 INVITE", .ttag = "bt", .extra = se);
+    FH_SIP(&h, ALICE, BOB, 1010, .start = "ACK sip:bob@b.example SIP/2.0", .branch = "z9hG4bKk1",
+           .cseq = "1 ACK", .ttag = "bt");
+    int64_t bye = which == 1 ? 61000 : which == 2 ? 101000 : 1001000;
+    if (which == 2) {
+        FH_SIP(&h, ALICE, BOB, 46000, .start = "INVITE sip:bob@b.example SIP/2.0",
+               .branch = "z9hG4bKr1", .cseq = "2 INVITE", .ttag = "bt", .extra = se);
+        FH_SIP(&h, BOB, ALICE, 46100, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKr1",
+               .cseq = "2 INVITE", .ttag = "bt", .extra = se);
+        FH_SIP(&h, ALICE, BOB, 46110, .start = "ACK sip:bob@b.example SIP/2.0",
+               .branch = "z9hG4bKk2", .cseq = "2 ACK", .ttag = "bt");
+    }
+    FH_SIP(&h, BOB, ALICE, bye, .start = "BYE sip:alice@a.example SIP/2.0", .branch = "z9hG4bKy1",
+           .cseq = "1 BYE", .ftag = "bt", .ttag = "ft1");
+    FH_SIP(&h, ALICE, BOB, bye + 10, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKy1",
+           .cseq = "1 BYE", .ftag = "bt", .ttag = "ft1");
+    fh_finish(&h);
+    const fh_call_t *c = only_call(&h);
+    expect_outcome(c, SF_OUTCOME_ANSWERED);
+    assert_int_equal(c->problems, which == 1 ? SF_PROBLEM_SESSION_EXPIRED : 0);
+    assert_int_equal(c->diagnosis_text != NULL, which == 1);
+    if (which == 1) assert_non_null(strstr(c->diagnosis_text, "session timer"));
+    fh_free(&h);
+}
+
+static void test_session_timer(void **s)
+{
+    (void)s;
+    session_timer_case(1);
+    session_timer_case(2);
+    session_timer_case(3);
+}
+
+/* 481 to BYE: "481/408 on re-INVITE or BYE" is answered but broken:
+ * answered, problem bye-failed, one in-dialog failure. */
+static void test_bye_481(void **s)
+{
+    (void)s;
+    fh_t h;
+    fh_init(&h);
+    answered_prefix(&h);
+    FH_SIP(&h, ALICE, BOB, 3000, .start = "BYE sip:bob@b.example SIP/2.0", .branch = "z9hG4bKy1",
+           .cseq = "2 BYE", .ttag = "bt");
+    FH_SIP(&h, BOB, ALICE, 3010, .start = "SIP/2.0 481 Call/Transaction Does Not Exist",
+           .branch = "z9hG4bKy1", .cseq = "2 BYE", .ttag = "bt");
+    fh_finish(&h);
+    const fh_call_t *c = only_call(&h);
+    expect_outcome(c, SF_OUTCOME_ANSWERED);
+    assert_int_equal(c->problems, SF_PROBLEM_BYE_FAILED);
+    assert_int_equal(c->in_dialog_failures, 1);
+    assert_true(c->has_bye);
+    assert_int_equal(c->duration_ms, 2500);
+    assert_non_null(c->diagnosis_text);
+    fh_free(&h);
+}
+
+/* A BYE never answered (re-sent, then Timer F after 64*T1): the same as a
+ * 408 to BYE, answered with problem bye-failed; the BYE transaction ends
+ * in state timeout. */
+static void test_bye_timeout(void **s)
+{
+    (void)s;
+    fh_t h;
+    fh_init(&h);
+    answered_prefix(&h);
+    uint64_t f = FH_SIP(&h, ALICE, BOB, 3000, .start = "BYE sip:bob@b.example SIP/2.0",
+                        .branch = "z9hG4bKy1", .cseq = "2 BYE", .ttag = "bt");
+    FH_SIP(&h, ALICE, BOB, 3500, .start = "BYE sip:bob@b.example SIP/2.0", .branch = "z9hG4bKy1",
+           .cseq = "2 BYE", .ttag = "bt");
+    other_traffic(&h, 60000, "other-1");
+    fh_finish(&h);
+    const fh_call_t *c = only_call(&h);
+    expect_outcome(c, SF_OUTCOME_ANSWERED);
+    assert_int_equal(c->problems, SF_PROBLEM_BYE_FAILED);
+    assert_int_equal(c->retransmissions, 1);
+    assert_int_equal(fh_txn(&h, fh_msg(&h, f)->txn)->state, SF_TXN_TIMEOUT);
+    fh_free(&h);
+}
+
+/* The capture sits on the proxy: Bob's 503 (hop 1) becomes a 500 towards
+ * Alice (hop 0), with a Reason header. The outcome is decided by the final
+ * on the most upstream leg (500: failed); the diagnosis names the
+ * originating response on the deepest leg (16.7: a proxy translated it)
+ * and the Reason (RFC 3326). */
+static void test_proxy_translated_failure(void **s)
+{
+    (void)s;
+    fh_t h;
+    fh_init(&h);
+    FH_SIP(&h, ALICE, PROXY, 0, .start = "INVITE sip:bob@b.example SIP/2.0", .branch = "z9hG4bKa1",
+           .cseq = "1 INVITE");
+    FH_SIP(&h, PROXY, BOB, 10, .start = "INVITE sip:bob@10.0.0.2 SIP/2.0", .branch = "z9hG4bKp1",
+           .cseq = "1 INVITE", .vias = VIA_ALICE);
+    FH_SIP(&h, BOB, PROXY, 500, .start = "SIP/2.0 503 Service Unavailable", .branch = "z9hG4bKp1",
+           .cseq = "1 INVITE", .ttag = "b1", .vias = VIA_ALICE, .extra = "Server: BobPBX/1.0\n");
+    FH_SIP(&h, PROXY, BOB, 510, .start = "ACK sip:bob@10.0.0.2 SIP/2.0", .branch = "z9hG4bKp1",
+           .cseq = "1 ACK", .ttag = "b1", .vias = VIA_ALICE);
+    FH_SIP(&h, PROXY, ALICE, 520, .start = "SIP/2.0 500 Server Internal Error",
+           .branch = "z9hG4bKa1", .cseq = "1 INVITE", .ttag = "p1",
+           .extra = "Reason: Q.850;cause=41;text=\"Temporary failure\"\n");
+    FH_SIP(&h, ALICE, PROXY, 530, .start = "ACK sip:bob@b.example SIP/2.0", .branch = "z9hG4bKa1",
+           .cseq = "1 ACK", .ttag = "p1");
+    fh_finish(&h);
+    const fh_call_t *c = only_call(&h);
+    expect_outcome(c, SF_OUTCOME_FAILED);
+    assert_int_equal(c->final_code, 500);
+    assert_non_null(c->diagnosis_text);
+    assert_non_null(strstr(c->diagnosis_text, "500"));
+    assert_non_null(strstr(c->diagnosis_text, "translated it from 503"));
+    assert_non_null(strstr(c->diagnosis_text, "BobPBX/1.0"));
+    assert_non_null(strstr(c->diagnosis_text, "Q.850 cause 41"));
+    assert_int_equal(c->messages, 6);
+    fh_free(&h);
+}
+
+/* The ACK got lost: Bob re-sends the 200, Alice re-sends the same ACK
+ * (13.2.2.4). Issue 3: "a 2xx re-sent by the UAS core until its ACK
+ * arrives and a re-sent ACK count as retransmissions too". Expected:
+ * answered, 2 retransmissions (the 200 and the ACK), no 2xx-not-acked
+ * problem since an ACK was seen. */
+static void test_ack_retransmitted(void **s)
+{
+    (void)s;
+    fh_t h;
+    fh_init(&h);
+    answered_prefix(&h);
+    uint64_t f_ok = FH_SIP(&h, BOB, ALICE, 1000, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKi1",
+                           .cseq = "1 INVITE", .ttag = "bt");
+    uint64_t f_ack = FH_SIP(&h, ALICE, BOB, 1010, .start = "ACK sip:bob@b.example SIP/2.0",
+                            .branch = "z9hG4bKk1", .cseq = "1 ACK", .ttag = "bt");
+    bye_suffix(&h, 3000);
+    fh_finish(&h);
+    assert_true(fh_msg(&h, f_ok)->retrans);
+    assert_true(fh_msg(&h, f_ack)->retrans);
+    assert_int_equal(fh_msg(&h, f_ack)->txn, fh_msg(&h, 3)->txn);
+    const fh_call_t *c = only_call(&h);
+    expect_outcome(c, SF_OUTCOME_ANSWERED);
+    assert_int_equal(c->retransmissions, 2);
+    assert_int_equal(c->problems, 0);
     fh_free(&h);
 }
 
@@ -887,6 +1050,11 @@ int main(void)
         cmocka_unit_test(test_stats_empty),
         cmocka_unit_test(test_t1_inferred),
         cmocka_unit_test(test_prack_rseq),
+        cmocka_unit_test(test_session_timer),
+        cmocka_unit_test(test_bye_481),
+        cmocka_unit_test(test_bye_timeout),
+        cmocka_unit_test(test_proxy_translated_failure),
+        cmocka_unit_test(test_ack_retransmitted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

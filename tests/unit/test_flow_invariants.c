@@ -38,17 +38,17 @@ static void short_call(fh_t *h, uint32_t k, int kind, int64_t t0)
     snprintf(by, sizeof by, "z9hG4bKy%u", k);
     FH_SIP(h, ALICE, BOB, t0, .start = "INVITE sip:bob@b.example SIP/2.0", .branch = bi,
            .cseq = "1 INVITE", .cid = cid);
-    FH_SIP(h, BOB, ALICE, t0 + 50, .start = "SIP/2.0 180 Ringing", .branch = bi,
-           .cseq = "1 INVITE", .ttag = "bt", .cid = cid);
+    FH_SIP(h, BOB, ALICE, t0 + 50, .start = "SIP/2.0 180 Ringing", .branch = bi, .cseq = "1 INVITE",
+           .ttag = "bt", .cid = cid);
     if (kind == 0) {
-        FH_SIP(h, BOB, ALICE, t0 + 500, .start = "SIP/2.0 200 OK", .branch = bi,
-               .cseq = "1 INVITE", .ttag = "bt", .cid = cid);
+        FH_SIP(h, BOB, ALICE, t0 + 500, .start = "SIP/2.0 200 OK", .branch = bi, .cseq = "1 INVITE",
+               .ttag = "bt", .cid = cid);
         FH_SIP(h, ALICE, BOB, t0 + 510, .start = "ACK sip:bob@b.example SIP/2.0", .branch = bk,
                .cseq = "1 ACK", .ttag = "bt", .cid = cid);
         FH_SIP(h, ALICE, BOB, t0 + 2000, .start = "BYE sip:bob@b.example SIP/2.0", .branch = by,
                .cseq = "2 BYE", .ttag = "bt", .cid = cid);
-        FH_SIP(h, BOB, ALICE, t0 + 2010, .start = "SIP/2.0 200 OK", .branch = by,
-               .cseq = "2 BYE", .ttag = "bt", .cid = cid);
+        FH_SIP(h, BOB, ALICE, t0 + 2010, .start = "SIP/2.0 200 OK", .branch = by, .cseq = "2 BYE",
+               .ttag = "bt", .cid = cid);
     } else if (kind == 1) {
         FH_SIP(h, BOB, ALICE, t0 + 500, .start = "SIP/2.0 486 Busy Here", .branch = bi,
                .cseq = "1 INVITE", .ttag = "bt", .cid = cid);
@@ -57,8 +57,8 @@ static void short_call(fh_t *h, uint32_t k, int kind, int64_t t0)
     } else {
         FH_SIP(h, ALICE, BOB, t0 + 400, .start = "CANCEL sip:bob@b.example SIP/2.0", .branch = bi,
                .cseq = "1 CANCEL", .cid = cid);
-        FH_SIP(h, BOB, ALICE, t0 + 410, .start = "SIP/2.0 200 OK", .branch = bi,
-               .cseq = "1 CANCEL", .ttag = "bt", .cid = cid);
+        FH_SIP(h, BOB, ALICE, t0 + 410, .start = "SIP/2.0 200 OK", .branch = bi, .cseq = "1 CANCEL",
+               .ttag = "bt", .cid = cid);
         FH_SIP(h, BOB, ALICE, t0 + 420, .start = "SIP/2.0 487 Request Terminated", .branch = bi,
                .cseq = "1 INVITE", .ttag = "bt", .cid = cid);
         FH_SIP(h, ALICE, BOB, t0 + 430, .start = "ACK sip:bob@b.example SIP/2.0", .branch = bi,
@@ -89,11 +89,11 @@ static void test_numbering_and_end_once(void **s)
            .cseq = "1 ACK", .ttag = "t", .cid = "B");
     FH_SIP(&h, ALICE, BOB, 50, .start = "INVITE sip:bob@b.example SIP/2.0", .branch = "z9hG4bKd",
            .cseq = "1 INVITE", .cid = "D");
-    FH_SIP(&h, BOB, ALICE, 60, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKa",
-           .cseq = "1 INVITE", .ttag = "t", .cid = "A");
+    FH_SIP(&h, BOB, ALICE, 60, .start = "SIP/2.0 200 OK", .branch = "z9hG4bKa", .cseq = "1 INVITE",
+           .ttag = "t", .cid = "A");
     /* 100 s later: B's linger (64*T1) has passed, it must be reported now */
-    FH_SIP(&h, ALICE, BOB, 100000, .start = "BYE sip:bob@b.example SIP/2.0",
-           .branch = "z9hG4bKa2", .cseq = "2 BYE", .ttag = "t", .cid = "A");
+    FH_SIP(&h, ALICE, BOB, 100000, .start = "BYE sip:bob@b.example SIP/2.0", .branch = "z9hG4bKa2",
+           .cseq = "2 BYE", .ttag = "t", .cid = "A");
     assert_true(h.n_calls >= 2);
     bool b_done = false;
     for (uint32_t i = 0; i < h.n_calls; i++)
@@ -102,8 +102,8 @@ static void test_numbering_and_end_once(void **s)
     fh_finish(&h);
     check_each_once(&h, 4);
     static const char *const ids[] = {"A", "B", "C", "D"};
-    static const sf_outcome_t want[] = {SF_OUTCOME_ANSWERED, SF_OUTCOME_BUSY,
-                                        SF_OUTCOME_ANSWERED, SF_OUTCOME_TIMEOUT};
+    static const sf_outcome_t want[] = {SF_OUTCOME_ANSWERED, SF_OUTCOME_BUSY, SF_OUTCOME_ANSWERED,
+                                        SF_OUTCOME_TIMEOUT};
     for (uint32_t k = 1; k <= 4; k++) {
         const fh_call_t *c = fh_call(&h, k);
         assert_string_equal(c->call_id, ids[k - 1]);
@@ -111,7 +111,8 @@ static void test_numbering_and_end_once(void **s)
     }
     assert_true(fh_call(&h, 3)->partial);
     static const uint32_t msg_call[] = {1, 2, 3, 2, 2, 4, 1, 1};
-    for (uint64_t f = 1; f <= 8; f++) assert_int_equal(fh_msg(&h, f)->call, msg_call[f - 1]);
+    for (uint64_t f = 1; f <= 8; f++)
+        assert_int_equal(fh_msg(&h, f)->call, msg_call[f - 1]);
     sf_engine_stats_t st;
     sf_engine_get_stats(h.e, &st);
     assert_int_equal(st.calls, 4);
@@ -242,14 +243,14 @@ static void test_forked_early_dialogs_freed(void **s)
                .cseq = "1 INVITE", .ttag = "b1", .cid = cid);
         FH_SIP(&h, BOB, ALICE, t0 + 6, .start = "SIP/2.0 180 Ringing", .branch = bi,
                .cseq = "1 INVITE", .ttag = "b2", .cid = cid);
-        FH_SIP(&h, BOB, ALICE, t0 + 20, .start = "SIP/2.0 200 OK", .branch = bi,
-               .cseq = "1 INVITE", .ttag = "b1", .cid = cid);
+        FH_SIP(&h, BOB, ALICE, t0 + 20, .start = "SIP/2.0 200 OK", .branch = bi, .cseq = "1 INVITE",
+               .ttag = "b1", .cid = cid);
         FH_SIP(&h, ALICE, BOB, t0 + 21, .start = "ACK sip:bob@b.example SIP/2.0", .branch = bk,
                .cseq = "1 ACK", .ttag = "b1", .cid = cid);
         FH_SIP(&h, ALICE, BOB, t0 + 50, .start = "BYE sip:bob@b.example SIP/2.0", .branch = by,
                .cseq = "2 BYE", .ttag = "b1", .cid = cid);
-        FH_SIP(&h, BOB, ALICE, t0 + 51, .start = "SIP/2.0 200 OK", .branch = by,
-               .cseq = "2 BYE", .ttag = "b1", .cid = cid);
+        FH_SIP(&h, BOB, ALICE, t0 + 51, .start = "SIP/2.0 200 OK", .branch = by, .cseq = "2 BYE",
+               .ttag = "b1", .cid = cid);
         sf_engine_stats_t st;
         sf_engine_get_stats(h.e, &st);
         if (st.open_dialogs > max_dialogs) max_dialogs = st.open_dialogs;
@@ -268,6 +269,64 @@ static void test_forked_early_dialogs_freed(void **s)
     fh_free(&h);
 }
 
+/* Hostile timestamps (a pcapng interface with a 1 s resolution can carry
+ * 64-bit seconds; captures may go back in time): no overflow (UBSan), no
+ * crash, every call still reported once. */
+static void test_hostile_timestamps(void **s)
+{
+    (void)s;
+    fh_t h;
+    fh_init(&h);
+    static const int64_t secs[] = {0, 40000000000LL, -5000000000LL, INT64_MAX / 2, 1, INT64_MAX};
+    for (uint32_t k = 0; k < sizeof secs / sizeof secs[0]; k++) {
+        char cid[16], br[32];
+        snprintf(cid, sizeof cid, "t%u", k);
+        snprintf(br, sizeof br, "z9hG4bKt%u", k);
+        sf_sip_msg_t m;
+        char text[512];
+        int n =
+            snprintf(text, sizeof text,
+                     "INVITE sip:bob@b.example SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1;branch=%s\r\n"
+                     "From: <sip:a@a.example>;tag=x\r\nTo: <sip:b@b.example>\r\n"
+                     "Call-ID: %s\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n",
+                     br, cid);
+        assert_true(sf_sip_parse(h.p, text, (uint32_t)n, &m));
+        sf_msg_meta_t meta;
+        memset(&meta, 0, sizeof meta);
+        meta.frames[0] = k + 1;
+        meta.n_frames = 1;
+        meta.ts.sec = secs[k];
+        meta.ts.nsec = 999999999;
+        meta.ts.prec = 9;
+        meta.src = fh_ep(ALICE);
+        meta.dst = fh_ep(BOB);
+        sf_engine_push(h.e, &meta, &m);
+    }
+    fh_finish(&h);
+    check_each_once(&h, 6);
+    fh_free(&h);
+}
+
+/* Destroying the engine without finish frees every open object (ASan's
+ * leak check) and emits nothing more. */
+static void test_destroy_without_finish(void **s)
+{
+    (void)s;
+    fh_t h;
+    fh_init(&h);
+    short_call(&h, 1, 0, 0);
+    short_call(&h, 2, 1, 100);
+    FH_SIP(&h, ALICE, BOB, 200, .start = "INVITE sip:bob@b.example SIP/2.0",
+           .branch = "z9hG4bKopen", .cseq = "1 INVITE", .cid = "open");
+    FH_SIP(&h, ALICE, BOB, 210, .start = "REGISTER sip:b.example SIP/2.0", .branch = "z9hG4bKreg",
+           .cseq = "1 REGISTER", .cid = "reg");
+    uint32_t before = h.n_calls;
+    sf_engine_destroy(h.e);
+    h.e = NULL;
+    assert_int_equal(h.n_calls, before);
+    fh_free(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -275,6 +334,8 @@ int main(void)
         cmocka_unit_test(test_eviction_reports_once),
         cmocka_unit_test(test_100k_calls_bounded),
         cmocka_unit_test(test_forked_early_dialogs_freed),
+        cmocka_unit_test(test_hostile_timestamps),
+        cmocka_unit_test(test_destroy_without_finish),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

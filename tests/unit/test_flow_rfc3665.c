@@ -50,7 +50,8 @@ static int arrows_of(const char *l, arrow_t *out, int max)
     for (int i = 0; i < len && n < max;) {
         if (l[i] == '-' || l[i] == '<' || l[i] == '>') {
             int j = i;
-            while (j < len && (l[j] == '-' || l[j] == '<' || l[j] == '>')) j++;
+            while (j < len && (l[j] == '-' || l[j] == '<' || l[j] == '>'))
+                j++;
             if (j - i >= 3 && memchr(l + i, '-', (size_t)(j - i)) &&
                 (l[i] == '<' || l[j - 1] == '>')) {
                 out[n++] = (arrow_t){.a = i, .b = j - 1, .right = l[j - 1] == '>'};
@@ -85,13 +86,16 @@ static int parse_ladder(const ladder_t *ld, flow_msgs_t *f)
             if (l[c] != 'F' || c + 1 >= len || l[c + 1] < '0' || l[c + 1] > '9') continue;
             if (c > 0 && l[c - 1] != ' ' && l[c - 1] != '|') continue;
             int k = 0, e = c + 1;
-            while (e < len && l[e] >= '0' && l[e] <= '9') k = k * 10 + (l[e++] - '0');
+            while (e < len && l[e] >= '0' && l[e] <= '9')
+                k = k * 10 + (l[e++] - '0');
             if (e < len && l[e] != ' ' && l[e] != '|') continue;
             /* the label's text: the run around it up to the nearest party
              * lines still visible */
             int a = c, b = e;
-            while (a > 0 && l[a - 1] != '|') a--;
-            while (b < len && l[b] != '|') b++;
+            while (a > 0 && l[a - 1] != '|')
+                a--;
+            while (b < len && l[b] != '|')
+                b++;
             arrow_t ar[8];
             int na = arrows_of(ld->lines[i + 1], ar, 8), best = -1, bo = -1;
             for (int j = 0; j < na; j++) {
@@ -102,7 +106,8 @@ static int parse_ladder(const ladder_t *ld, flow_msgs_t *f)
             if (best < 0) print_error("no arrow under F%d: %s\n", k, l);
             assert_true(best >= 0);
             assert_true(k >= 1 && k <= f->n);
-            int pa = party_of(cols, ncols, ar[best].a - 1), pb = party_of(cols, ncols, ar[best].b + 1);
+            int pa = party_of(cols, ncols, ar[best].a - 1),
+                pb = party_of(cols, ncols, ar[best].b + 1);
             assert_true(pa != pb);
             f->src[k - 1] = 1 + (ar[best].right ? pa : pb);
             f->dst[k - 1] = 1 + (ar[best].right ? pb : pa);
@@ -172,7 +177,8 @@ static void load_flow(const char *path, flow_msgs_t *f, ladder_t *ld)
 
 static void free_flow(flow_msgs_t *f)
 {
-    for (int i = 0; i < f->n; i++) free(f->text[i]);
+    for (int i = 0; i < f->n; i++)
+        free(f->text[i]);
 }
 
 /* Replays one fixture; the harness holds the results. */

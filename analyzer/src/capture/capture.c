@@ -434,7 +434,10 @@ static void advance(sf_capture_t *cap, input_t *in)
         int r = pcap_next_ex(in->pcap, &h, &data);
         if (r == 1) {
             /* Opened with nanosecond precision: tv_usec holds nanoseconds. */
-            int64_t sec = (int64_t)h->ts.tv_sec;
+            /* the file holds unsigned 32-bit seconds, which libpcap keeps in
+             * a signed 32-bit field: undo its sign extension (times after
+             * 2038, and files with bogus clocks) */
+            int64_t sec = (int64_t)(uint32_t)h->ts.tv_sec;
             uint64_t ns = (uint64_t)(uint32_t)h->ts.tv_usec;
             sec += (int64_t)(ns / 1000000000u);
             in->head.ts = (sf_ts_t){sec, (uint32_t)(ns % 1000000000u), in->prec};

@@ -285,6 +285,28 @@ static void set_deadline(sf_engine_t *e, call_t *c)
     sf_timer_set(&e->timers, &c->timer, d);
 }
 
+/* RFC 4028 4: Session-Expires = delta-seconds *(;se-params) */
+static int64_t session_expires_ns(const sf_sip_msg_t *m)
+{
+    sf_slice_t v = sf_flow_header_value(m, SF_HDR_SESSION_EXPIRES);
+    int64_t x = 0;
+    uint32_t i = 0;
+    for (; i < v.len && i < 10 && v.p[i] >= '0' && v.p[i] <= '9'; i++)
+        x = x * 10 + (v.p[i] - '0');
+    return i ? x * 1000000000 : 0;
+}
+
+/* RFC 4028 10: without a refresh, the UA sends BYE "the minimum of 32
+ * seconds and one third of the session interval" before the session
+ * expires. A BYE at or past that point with no refresh since the last
+ * 2xx is the session timer running out (1 s tolerance for clocks). */
+static bool session_expired_at(const call_t *c, int64_t now)
+{
+    if (c->se_ns <= 0) return false;
+    int64_t margin = c->se_ns / 3 < 32000000000 ? c->se_ns / 3 : 32000000000;
+    return now - c->se_at_ns >= c->se_ns - margin - 1000000000;
+}
+
 static bool dialog_ending_code(int code)
 {
     /* 12.2.1.2: 481 or 408 to an in-dialog request ends the dialog */
@@ -324,6 +346,7 @@ void sf_flow_call_message(sf_engine_t *e, call_t *c, txn_t *t, dialog_t *d,
         case SF_METHOD_BYE:
             if (!retrans && c->bye_ns < 0) {
                 c->bye_ns = now;
+                if (session_expired_at(c, now)) p->problems |= SF_PROBLEM_SESSION_EXPIRED;
                 p->has_bye = true;
                 p->ended_by_caller = p->from_tag && m->from_tag.len == strlen(p->from_tag) &&
                                      memcmp(m->from_tag.p, p->from_tag, m->from_tag.len) == 0;
@@ -360,6 +383,14 @@ void sf_flow_call_message(sf_engine_t *e, call_t *c, txn_t *t, dialog_t *d,
             } else if (code >= 200 && code < 300 && retrans && !c->ack_for_2xx) {
                 c->twoxx_retrans++;
             }
+        }
+        if (code >= 200 && code < 300 && !retrans && t &&
+            (m->cseq_method_id == SF_METHOD_INVITE || m->cseq_method_id == SF_METHOD_UPDATE) &&
+            (t->in_dialog || (to_initial && c->cur.present && t->number == c->cur.txn))) {
+            /* RFC 4028 7.2/9: each 2xx to an INVITE/UPDATE (re)starts the
+             * session timer; a 2xx without Session-Expires turns it off */
+            c->se_ns = session_expires_ns(m);
+            c->se_at_ns = now;
         }
         if (to_initial && code >= 200 && t->hop >= c->deep_hop) {
             /* the deepest leg's final, to see what a proxy translated (16.7) */

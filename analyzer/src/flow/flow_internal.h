@@ -106,6 +106,9 @@ struct call {
     bool ended;               /* BYE or dialog-ending failure seen */
     bool ack_for_2xx;
     uint32_t twoxx_retrans;
+    /* RFC 4028 session timer: interval granted by the last 2xx to an
+     * INVITE/UPDATE (0 = none) and when that 2xx was seen */
+    int64_t se_ns, se_at_ns;
     /* deepest leg's final (for "a proxy translated it") */
     uint16_t deep_hop;
     int deep_code;
@@ -141,9 +144,17 @@ struct sf_engine {
     sf_engine_stats_t stats;
 };
 
+/* Capture time in ns, clamped to +-2^62 ns (+-146 years around 1970):
+ * hostile timestamps (pcapng 64-bit seconds) must not overflow here nor
+ * in the deadlines (now + idle timeout) computed from it. Real captures
+ * (32-bit pcap seconds reach 2106) are far inside. */
+#define SF_FLOW_SEC_MAX 4611686017LL
 static inline int64_t ts_ns(sf_ts_t t)
 {
-    return t.sec * 1000000000 + (int64_t)t.nsec;
+    int64_t s = t.sec > SF_FLOW_SEC_MAX    ? SF_FLOW_SEC_MAX
+                : t.sec < -SF_FLOW_SEC_MAX ? -SF_FLOW_SEC_MAX
+                                           : t.sec;
+    return s * 1000000000 + (int64_t)(t.nsec % 1000000000u);
 }
 
 static inline sf_ts_t ns_ts(int64_t ns, uint8_t prec)

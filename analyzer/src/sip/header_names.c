@@ -52,12 +52,56 @@ const char *sf_sip_hdr_name(sf_sip_hdr_t id)
     return hdr_names[id];
 }
 
-/* Compares the name with the canonical spelling of id, ignoring case. */
+/* Lower-case spellings for the comparison below. */
+static const char *const hdr_lower[SF_HDR_COUNT] = {
+    [SF_HDR_OTHER] = "",
+    [SF_HDR_VIA] = "via",
+    [SF_HDR_FROM] = "from",
+    [SF_HDR_TO] = "to",
+    [SF_HDR_CALL_ID] = "call-id",
+    [SF_HDR_CSEQ] = "cseq",
+    [SF_HDR_CONTENT_LENGTH] = "content-length",
+    [SF_HDR_CONTENT_TYPE] = "content-type",
+    [SF_HDR_CONTACT] = "contact",
+    [SF_HDR_CONTENT_ENCODING] = "content-encoding",
+    [SF_HDR_SUBJECT] = "subject",
+    [SF_HDR_SUPPORTED] = "supported",
+    [SF_HDR_EVENT] = "event",
+    [SF_HDR_ALLOW_EVENTS] = "allow-events",
+    [SF_HDR_REFER_TO] = "refer-to",
+    [SF_HDR_REFERRED_BY] = "referred-by",
+    [SF_HDR_SESSION_EXPIRES] = "session-expires",
+    [SF_HDR_IDENTITY] = "identity",
+    [SF_HDR_ROUTE] = "route",
+    [SF_HDR_RECORD_ROUTE] = "record-route",
+    [SF_HDR_MAX_FORWARDS] = "max-forwards",
+    [SF_HDR_EXPIRES] = "expires",
+    [SF_HDR_REASON] = "reason",
+    [SF_HDR_WARNING] = "warning",
+    [SF_HDR_USER_AGENT] = "user-agent",
+    [SF_HDR_SERVER] = "server",
+    [SF_HDR_P_ASSERTED_IDENTITY] = "p-asserted-identity",
+    [SF_HDR_DIVERSION] = "diversion",
+    [SF_HDR_HISTORY_INFO] = "history-info",
+    [SF_HDR_AUTHORIZATION] = "authorization",
+    [SF_HDR_PROXY_AUTHORIZATION] = "proxy-authorization",
+    [SF_HDR_WWW_AUTHENTICATE] = "www-authenticate",
+    [SF_HDR_PROXY_AUTHENTICATE] = "proxy-authenticate",
+    [SF_HDR_RSEQ] = "rseq",
+    [SF_HDR_RACK] = "rack",
+    [SF_HDR_REQUIRE] = "require",
+    [SF_HDR_MIN_SE] = "min-se",
+};
+
+/* Compares the name with the canonical spelling of id, ignoring case.
+ * OR-ing 0x20 lower-cases letters and leaves '-' and digits alone; no
+ * other byte can turn into one of the letters, '-' or a digit that way
+ * except control bytes, which the caller never passes (names are tokens). */
 static sf_sip_hdr_t is(const char *name, uint32_t len, sf_sip_hdr_t id)
 {
-    const char *c = hdr_names[id];
+    const char *c = hdr_lower[id];
     for (uint32_t i = 0; i < len; i++)
-        if (sf_lower(name[i]) != sf_lower(c[i])) return SF_HDR_OTHER;
+        if ((char)(name[i] | 0x20) != c[i]) return SF_HDR_OTHER;
     return id;
 }
 

@@ -106,8 +106,10 @@ bool sf_sip_param_get(sf_slice_t params, const char *name, sf_slice_t *value)
 {
     sf_sip_param_t prm;
     uint32_t guard = params.len + 1;
+    size_t nl = strlen(name);
     while (guard-- && sf_sip_param_next(&params, &prm)) {
-        if (sf_slice_ieq(prm.name, name)) {
+        if (prm.name.len == nl && sf_lower(prm.name.p[0]) == sf_lower(name[0]) &&
+            sf_slice_ieq(prm.name, name)) {
             if (value) *value = prm.value;
             return true;
         }

@@ -257,6 +257,16 @@ static void content_length(sf_sip_msg_t *m, sf_slice_t v, const char *line)
 
 static void via(sf_sip_msg_t *m, sf_slice_t v, const char *line)
 {
+    /* fast path: one value per line (no comma at all) */
+    if (v.len && !memchr(v.p, ',', v.len)) {
+        m->n_via++;
+        if (!m->via.present) {
+            const char *err = sf_sip_via_parse(v, &m->via, NULL);
+            if (err) flag(m, err, v.p);
+            m->via.present = true;
+        }
+        return;
+    }
     sf_slice_t rest = v, item;
     uint32_t guard = v.len + 1;
     bool any = false;

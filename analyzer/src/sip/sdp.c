@@ -2,6 +2,7 @@
 /* SDP (RFC 8866): one pass over "<type>=<value>" lines. Only the lines
  * sipflow reports are interpreted; the others are skipped. Lines end with
  * CRLF or a bare LF (RFC 8866 5 permits LF on input). */
+#include <stddef.h>
 #include <string.h>
 
 #include "sipflow/sdp.h"
@@ -160,7 +161,13 @@ static void attribute(sf_sdp_t *s, sf_sdp_media_t *m, sf_slice_t v, const char *
 
 bool sf_sdp_parse(const char *body, uint32_t len, sf_sdp_t *s)
 {
-    memset(s, 0, sizeof *s);
+    /* the media array is large: clear only what the parse relies on
+     * (each media section is cleared when its m= line is seen) */
+    memset(s, 0, offsetof(sf_sdp_t, media));
+    s->n_media = 0;
+    s->dropped = 0;
+    s->malformed = NULL;
+    s->malformed_offset = 0;
     if (!body || len < 2 || body[0] != 'v' || body[1] != '=') return false;
     sf_sdp_media_t *m = NULL;
     uint32_t pos = 0;

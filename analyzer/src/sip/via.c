@@ -95,12 +95,14 @@ const char *sf_sip_via_parse(sf_slice_t v, sf_sip_via_t *out, sf_slice_t *params
         /* a parameter without value keeps a non-NULL empty slice, so
          * ";rport" is distinguishable from no rport (RFC 3581) */
         sf_slice_t val = prm.has_value ? prm.value : sf_mk_slice(prm.name.p + prm.name.len, 0);
-        if (sf_slice_ieq(prm.name, "branch")) {
+        uint32_t nl = prm.name.len;
+        char c0 = (char)(prm.name.p[0] | 0x20);
+        if (nl == 6 && c0 == 'b' && sf_ieq_lit(prm.name.p, "branch", 6)) {
             out->branch = val;
             out->rfc3261_branch = val.len >= 7 && memcmp(val.p, "z9hG4bK", 7) == 0;
-        } else if (sf_slice_ieq(prm.name, "received")) {
+        } else if (nl == 8 && c0 == 'r' && sf_ieq_lit(prm.name.p, "received", 8)) {
             out->received = val;
-        } else if (sf_slice_ieq(prm.name, "rport")) {
+        } else if (nl == 5 && c0 == 'r' && sf_ieq_lit(prm.name.p, "rport", 5)) {
             out->rport = val;
         }
     }
