@@ -107,6 +107,7 @@ typedef struct sf_arrow {
     bool request;
     uint16_t status;
     uint16_t hop;            /* Via count - 1 of the request: 0 = originating leg */
+    uint64_t msg_seq;        /* the message's sf_msg_info_t.seq (to find its text) */
 } sf_arrow_t;
 
 typedef struct sf_call_endpoint {
@@ -203,6 +204,7 @@ typedef struct sf_registration {
 /* ---- per-message classification ---------------------------------------- */
 
 typedef struct sf_msg_info {
+    uint64_t seq;       /* 1-based message number in push order */
     const sf_msg_meta_t *meta;
     const sf_sip_msg_t *msg;
     uint32_t call;      /* 0 = not part of a call */

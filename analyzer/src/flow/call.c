@@ -191,7 +191,7 @@ static uint32_t endpoint_index(call_t *c, const sf_endpoint_t *ep)
 }
 
 static void add_arrow(sf_engine_t *e, call_t *c, txn_t *t, dialog_t *d, const sf_msg_meta_t *meta,
-                      const sf_sip_msg_t *m, bool retrans)
+                      const sf_sip_msg_t *m, bool retrans, uint64_t seq)
 {
     sf_call_t *p = &c->pub;
     uint32_t from = endpoint_index(c, &meta->src), to = endpoint_index(c, &meta->dst);
@@ -225,6 +225,7 @@ static void add_arrow(sf_engine_t *e, call_t *c, txn_t *t, dialog_t *d, const sf
     a->request = m->is_request;
     a->status = m->is_request ? 0 : m->status;
     a->hop = t ? t->hop : 0;
+    a->msg_seq = seq;
     char buf[160];
     if (m->is_request) {
         a->label = sf_flow_arena_slice(&c->arena, m->method);
@@ -314,7 +315,8 @@ static bool dialog_ending_code(int code)
 }
 
 void sf_flow_call_message(sf_engine_t *e, call_t *c, txn_t *t, dialog_t *d,
-                          const sf_msg_meta_t *meta, const sf_sip_msg_t *m, bool retrans)
+                          const sf_msg_meta_t *meta, const sf_sip_msg_t *m, bool retrans,
+                          uint64_t seq)
 {
     int64_t now = ts_ns(meta->ts);
     sf_call_t *p = &c->pub;
@@ -322,7 +324,7 @@ void sf_flow_call_message(sf_engine_t *e, call_t *c, txn_t *t, dialog_t *d,
     if (retrans) p->retransmissions++;
     c->last_ns = now;
     add_frames(e, c, meta);
-    add_arrow(e, c, t, d, meta, m, retrans);
+    add_arrow(e, c, t, d, meta, m, retrans, seq);
 
     if (m->is_request) {
         switch (m->method_id) {

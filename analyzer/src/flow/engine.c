@@ -185,7 +185,7 @@ void sf_engine_push(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_
     run_timers(e);
     e->stats.messages++;
 
-    sf_msg_info_t info = {.meta = meta, .msg = m};
+    sf_msg_info_t info = {.seq = e->stats.messages, .meta = meta, .msg = m};
     /* Without Call-ID and CSeq nothing can be matched (8.1.1); the message
      * is still reported. */
     if (!m->call_id.len || !m->has_cseq || (m->is_request && !m->method.len)) {
@@ -253,7 +253,7 @@ void sf_engine_push(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_
         if (d && d->state == SF_DIALOG_EARLY && !m->is_request && m->status >= 300 &&
             t && t->initial)
             sf_flow_dialog_set_state(e, d, SF_DIALOG_TERMINATED);
-        sf_flow_call_message(e, c, t, d, meta, m, retrans);
+        sf_flow_call_message(e, c, t, d, meta, m, retrans, info.seq);
     } else if (t && (t->method == SF_METHOD_REGISTER || (!m->is_request && m->cseq_method_id ==
                                                                              SF_METHOD_REGISTER))) {
         sf_flow_reg_message(e, t, meta, m, retrans);

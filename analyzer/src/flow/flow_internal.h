@@ -193,7 +193,8 @@ call_t *sf_flow_call_find(sf_engine_t *e, sf_slice_t call_id, sf_slice_t from_ta
 call_t *sf_flow_call_create(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg,
                             bool partial);
 void sf_flow_call_message(sf_engine_t *e, call_t *c, txn_t *t, dialog_t *d,
-                          const sf_msg_meta_t *meta, const sf_sip_msg_t *msg, bool retrans);
+                          const sf_msg_meta_t *meta, const sf_sip_msg_t *msg, bool retrans,
+                          uint64_t seq);
 void sf_flow_call_attach_txn(call_t *c, txn_t *t);
 void sf_flow_call_detach_txn(txn_t *t);
 void sf_flow_call_expire(sf_engine_t *e, call_t *c);
