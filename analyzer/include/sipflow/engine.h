@@ -77,7 +77,7 @@ sf_outcome_t sf_outcome_from_code(int code, bool cancelled);
 enum {
     SF_PROBLEM_2XX_NOT_ACKED = 1u << 0,   /* 2xx retransmitted, no ACK */
     SF_PROBLEM_SESSION_EXPIRED = 1u << 1, /* RFC 4028 session timer ran out */
-    SF_PROBLEM_REINVITE_FAILED = 1u << 2, /* 481/408 (or other failure) to a re-INVITE */
+    SF_PROBLEM_REINVITE_FAILED = 1u << 2, /* 481/408 to a re-INVITE (12.2.1.2); a 488 only counts */
     SF_PROBLEM_BYE_FAILED = 1u << 3,      /* 481/408 to BYE */
     SF_PROBLEM_IN_DIALOG_FAILURE = 1u << 4, /* other in-dialog request failed (not 401/407/491) */
 };
