@@ -11,6 +11,7 @@ int sf_cli_parse(sf_cli_t *cli, const char *command, const char *summary,
 {
     memset(cli, 0, sizeof *cli);
     cli->command = command;
+    cli->keep_ladder = true;
     GOptionEntry common[] = {
         {"format", 'F', 0, G_OPTION_ARG_STRING, &cli->format_name, "Output format", "FMT"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &cli->output, "Write to FILE instead of stdout",
@@ -171,6 +172,7 @@ int sf_cli_run(sf_cli_t *cli)
     sf_packet_path_config_default(&pcfg);
     sf_engine_config_t ecfg;
     sf_engine_config_default(&ecfg);
+    ecfg.keep_ladder = cli->keep_ladder;
     if (cli->t1_seconds > 0) {
         ecfg.t1_ns = (int64_t)(cli->t1_seconds * 1e9);
         ecfg.t1_fixed = true;

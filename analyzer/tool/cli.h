@@ -47,6 +47,9 @@ typedef struct sf_cli {
     void (*after_run)(struct sf_cli *cli);
     sf_stats_t *stats; /* set by a command that wants statistics */
     double t1_seconds; /* --t1 */
+    /* the engine builds ladder arrows only for commands that draw them
+     * (sf_cli_parse sets true; messages/calls/stats/anomalies clear it) */
+    bool keep_ladder;
     void *cmd; /* command state */
     sf_capture_stats_t cap_stats;
     sf_packet_path_stats_t path_stats;

@@ -43,6 +43,7 @@ int sf_cmd_anomalies(int argc, char **argv)
         sf_json_init(&j);
         cli.cmd = &j;
         cli.on_anomaly = on_anomaly;
+        cli.keep_ladder = false;
         rc = sf_cli_run(&cli);
         sf_json_free(&j);
     }

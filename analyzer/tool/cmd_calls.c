@@ -75,6 +75,7 @@ int sf_cmd_calls(int argc, char **argv)
         sf_json_init(&st.json);
         cli.cmd = &st;
         cli.on_call = on_call;
+        cli.keep_ladder = false;
         rc = sf_cli_run(&cli);
         sf_json_free(&st.json);
     }

@@ -81,6 +81,7 @@ int sf_cmd_messages(int argc, char **argv)
         sf_json_init(&st.json);
         cli.cmd = &st;
         cli.on_message = on_message;
+        cli.keep_ladder = false;
         rc = sf_cli_run(&cli);
         sf_json_free(&st.json);
     }

@@ -73,6 +73,7 @@ int sf_cmd_stats(int argc, char **argv)
     if (rc == SF_EXIT_OK) {
         cli.stats = sf_stats_create();
         cli.after_run = print_stats;
+        cli.keep_ladder = false;
         rc = sf_cli_run(&cli);
         sf_stats_destroy(cli.stats);
     }

@@ -137,22 +137,30 @@ txn_t *sf_flow_txn_match(sf_engine_t *e, const sf_sip_msg_t *m, bool *is_new, tx
  * for reliable provisionals the RSeq (RFC 3262). */
 bool sf_flow_txn_seen(txn_t *t, const sf_msg_meta_t *meta, const sf_sip_msg_t *m)
 {
-    uint64_t h = sf_hash_bytes(0, &meta->src, sizeof meta->src);
-    h = sf_hash_bytes(h, &meta->dst, sizeof meta->dst);
+    /* one buffer, one hash: this runs for every message */
+    char k[KEY_MAX];
+    size_t n = 0;
+    memcpy(k + n, &meta->src, sizeof meta->src);
+    n += sizeof meta->src;
+    memcpy(k + n, &meta->dst, sizeof meta->dst);
+    n += sizeof meta->dst;
     if (m->is_request) {
-        h = sf_hash_bytes(h, "Q", 1);
-        h = sf_hash_bytes(h, m->method.p, m->method.len);
+        k[n++] = 'Q';
+        n = put_field(k, n, m->method);
     } else {
-        h = sf_hash_bytes(h, "R", 1);
-        h = sf_hash_bytes(h, &m->status, sizeof m->status);
+        k[n++] = 'R';
+        memcpy(k + n, &m->status, sizeof m->status);
+        n += sizeof m->status;
         if (m->status > 100 && m->status < 200) {
             sf_slice_t rseq = sf_flow_header_value(m, SF_HDR_RSEQ);
-            if (rseq.len) h = sf_hash_bytes(h, rseq.p, rseq.len);
+            n = put_field(k, n, rseq);
         }
     }
-    h = sf_hash_bytes(h, &m->cseq, sizeof m->cseq);
-    h = sf_hash_bytes(h, m->cseq_method.p, m->cseq_method.len);
-    h = sf_hash_bytes(h, m->to_tag.p, m->to_tag.len);
+    memcpy(k + n, &m->cseq, sizeof m->cseq);
+    n += sizeof m->cseq;
+    n = put_field(k, n, m->cseq_method);
+    n = put_field(k, n, m->to_tag);
+    uint64_t h = sf_hash_bytes(0, k, n);
     for (uint32_t i = 0; i < t->n_fp; i++)
         if (t->fp[i] == h) return true;
     if (t->n_fp < TXN_MAX_FP) t->fp[t->n_fp++] = h;
