@@ -52,16 +52,13 @@ int main(int argc, char **argv)
     while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
         packets++;
         caplen_bytes += h->caplen;
-        if (h->caplen > 0)
-            sum += data[h->caplen - 1];
+        if (h->caplen > 0) sum += data[h->caplen - 1];
     }
     int failed = rc == PCAP_ERROR;
-    if (failed)
-        fprintf(stderr, "%s: %s\n", argv[1], pcap_geterr(p));
+    if (failed) fprintf(stderr, "%s: %s\n", argv[1], pcap_geterr(p));
     pcap_close(p);
     double secs = now_seconds() - t0;
-    if (secs <= 0)
-        secs = 1e-9;
+    if (secs <= 0) secs = 1e-9;
     printf("bare_loop packets=%llu caplen_bytes=%llu file_bytes=%lld seconds=%.3f "
            "pps=%.0f MBps=%.1f check=%u\n",
            (unsigned long long)packets, (unsigned long long)caplen_bytes, (long long)st.st_size,

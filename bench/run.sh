@@ -11,11 +11,17 @@
 #      sipflow    : "$SIPFLOW" messages --format none FILE (best of 2)
 #      tshark     : tshark -r SLICE -Y sip -T fields -e frame.number, on the
 #                   first --slice-packets packets (editcap), scaled to the file
-#    wall time by clock, peak RSS by /usr/bin/time -v,
+#    wall time by clock, peak RSS by /usr/bin/time -v.  On this capture
+#    tshark gets slower per packet as it goes (measured on a busy 2-CPU
+#    machine: 10k packets 8.6 s,
+#    20k 29 s, 50k 126 s; about half of it goes away with
+#    --disable-protocol sdp: every call offers the same SDP media address),
+#    so the linearly scaled tshark time is a lower bound; tshark is killed
+#    after --tshark-timeout s (default 1800),
 # 4. prints a table with the ratios and writes bench/RESULTS.md.
 #
 # Usage: bench/run.sh [--size-mb MB] [--sipflow PATH] [--slice-packets N]
-#                     [--no-tshark] [--results PATH]
+#                     [--no-tshark] [--tshark-timeout S] [--results PATH]
 #   --size-mb 1024 (default) uses bench/work/big.pcap; another size uses
 #   bench/work/big-<MB>mb.pcap.  SIPFLOW=PATH works like --sipflow; without
 #   either, build/sipflow and then sipflow on PATH are tried.  A sipflow that
@@ -29,6 +35,7 @@ ROOT=$(cd "$HERE/.." && pwd)
 WORK=$HERE/work
 SIZE_MB=1024
 SLICE=200000
+TS_TIMEOUT=1800
 DO_TSHARK=1
 RESULTS=$HERE/RESULTS.md
 SIPFLOW=${SIPFLOW:-}
@@ -39,14 +46,16 @@ while [ $# -gt 0 ]; do
     --sipflow) SIPFLOW=$2; shift 2 ;;
     --slice-packets) SLICE=$2; shift 2 ;;
     --no-tshark) DO_TSHARK=0; shift ;;
+    --tshark-timeout) TS_TIMEOUT=$2; shift 2 ;;
     --results) RESULTS=$2; shift 2 ;;
-    -h | --help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h | --help) awk 'NR > 1 && /^#/ {sub(/^# ?/, ""); print; next} NR > 1 {exit}' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
 done
 [[ $SIZE_MB =~ ^[0-9]+$ ]] || { echo "--size-mb wants whole MB" >&2; exit 2; }
 [[ $SLICE =~ ^[0-9]+$ ]] || { echo "--slice-packets wants a number" >&2; exit 2; }
 
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 log() { printf '[%s] %s\n' "$(date +%T)" "$*" >&2; }
 mkdir -p "$WORK"
 if [ "$SIZE_MB" = 1024 ]; then BIG=$WORK/big.pcap; else BIG=$WORK/big-${SIZE_MB}mb.pcap; fi
@@ -57,8 +66,9 @@ if [ ! -s "$BIG" ]; then
     /usr/bin/python3 "$HERE/make-big-capture.py" --size-mb "$SIZE_MB" "$BIG"
 fi
 log "compiling bare_loop"
+read -r -a PCAP_FLAGS <<<"$(pkg-config --cflags --libs libpcap)"
 cc -O2 -std=c11 -Wall -Wextra -Werror -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wshadow -Wstrict-prototypes -Wvla -o "$WORK/bare_loop" \
-    "$HERE/bare_loop.c" $(pkg-config --cflags --libs libpcap)
+    "$HERE/bare_loop.c" "${PCAP_FLAGS[@]}"
 
 FILE_BYTES=$(stat -c %s "$BIG")
 cat "$BIG" >/dev/null # warm the page cache: every tool reads from memory
@@ -69,7 +79,7 @@ rss_kb() { awk -F': ' '/Maximum resident set size/ {print $2}' "$1"; }
 
 # ---------------------------------------------------------------- bare loop
 log "bare loop (best of 3)"
-BARE_S= BARE_LINE=
+BARE_S='' BARE_LINE='' BARE_RSS=''
 for _ in 1 2 3; do
     line=$(/usr/bin/time -v -o "$WORK/time-bare.txt" "$WORK/bare_loop" "$BIG")
     s=$(sed -n 's/.* seconds=\([0-9.]*\).*/\1/p' <<<"$line")
@@ -85,7 +95,7 @@ if [ -z "$SIPFLOW" ]; then
     if [ -x "$ROOT/build/sipflow" ]; then SIPFLOW=$ROOT/build/sipflow
     elif command -v sipflow >/dev/null; then SIPFLOW=$(command -v sipflow); fi
 fi
-SF_S= SF_RSS= SF_NOTE=
+SF_S='' SF_RSS='' SF_NOTE=''
 if [ -z "$SIPFLOW" ] || [ ! -x "$SIPFLOW" ]; then
     SF_NOTE="not measured: no sipflow binary (give --sipflow PATH or SIPFLOW=PATH)"
 else
@@ -112,7 +122,7 @@ fi
 [ -z "$SF_NOTE" ] || log "  sipflow $SF_NOTE"
 
 # ---------------------------------------------------------------- tshark
-TS_S= TS_RSS= TS_PACKETS=0 TS_NOTE=
+TS_S='' TS_RSS='' TS_PACKETS=0 TS_NOTE='' TS_BYTES=0
 if [ "$DO_TSHARK" = 1 ]; then
     [ "$SLICE" -le "$PACKETS" ] || SLICE=$PACKETS
     editcap -r "$BIG" "$WORK/slice.pcap" "1-$SLICE"
@@ -120,11 +130,21 @@ if [ "$DO_TSHARK" = 1 ]; then
     TS_BYTES=$(stat -c %s "$WORK/slice.pcap")
     log "tshark on the first $SLICE packets ($TS_BYTES bytes)"
     t0=$(now_ns)
-    /usr/bin/time -v -o "$WORK/time-tshark.txt" tshark -r "$WORK/slice.pcap" -Y sip \
-        -T fields -e frame.number >/dev/null 2>"$WORK/tshark.err"
+    rc=0
+    timeout "$TS_TIMEOUT" /usr/bin/time -v -o "$WORK/time-tshark.txt" tshark -r "$WORK/slice.pcap" \
+        -Y sip -T fields -e frame.number >/dev/null 2>"$WORK/tshark.err" || rc=$?
     TS_S=$(awk -v a="$t0" -v b="$(now_ns)" 'BEGIN{printf "%.3f", (b-a)/1e9}')
     TS_RSS=$(rss_kb "$WORK/time-tshark.txt")
-    TS_NOTE="measured on $SLICE packets, time scaled to the whole file"
+    if [ $rc -eq 124 ]; then
+        TS_NOTE="did NOT finish $SLICE packets within ${TS_TIMEOUT} s (killed): its real rate is below the one shown"
+    elif [ $rc -ne 0 ]; then
+        TS_NOTE="exited with status $rc (see $WORK/tshark.err); figures unreliable"
+    else
+        TS_NOTE="measured on the first $SLICE packets, time scaled linearly to the whole file"
+    fi
+    # tshark is slower per packet the longer it runs on this capture (see
+    # the header), so linear scaling flatters it.
+    TS_NOTE="$TS_NOTE; tshark slows down per packet as the slice grows on this capture, so the scaled time is a lower bound"
 else
     TS_NOTE="not measured (--no-tshark)"
 fi
@@ -133,7 +153,7 @@ fi
 TABLE=$(awk -v pk="$PACKETS" -v fb="$FILE_BYTES" \
     -v bs="$BARE_S" -v brss="$BARE_RSS" \
     -v ss="$SF_S" -v srss="$SF_RSS" -v snote="$SF_NOTE" \
-    -v ts="$TS_S" -v trss="$TS_RSS" -v tpk="$TS_PACKETS" -v tb="${TS_BYTES:-0}" -v tnote="$TS_NOTE" '
+    -v ts="$TS_S" -v trss="$TS_RSS" -v tpk="$TS_PACKETS" -v tb="$TS_BYTES" -v tnote="$TS_NOTE" '
 function row(name, secs, pps, mbps, rss, rel) {
     printf "| %-22s | %10.2f | %12.0f | %9.1f | %8.1f | %12s |\n", name, secs, pps, mbps, rss / 1024, rel
 }
@@ -163,7 +183,7 @@ CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
     echo
     echo "Generated by \`bench/run.sh --size-mb $SIZE_MB\` on $(date -u +%Y-%m-%dT%H:%M:%SZ)."
     echo
-    echo "- Machine: $(nproc) CPUs, ${CPU:-unknown CPU}, $(awk '/MemTotal/ {printf "%.1f GB RAM", $2/1048576}' /proc/meminfo), Linux $(uname -r)"
+    echo "- Machine: $(nproc) CPUs, ${CPU:-unknown CPU}, $(awk '/MemTotal/ {printf "%.1f GB RAM", $2/1048576}' /proc/meminfo), Linux $(uname -r); load average at start $LOAD_START, at end $(cut -d' ' -f1-3 /proc/loadavg) (other jobs on the machine slow every figure down)"
     echo "- Input: $(basename "$BIG"), $FILE_BYTES bytes, $PACKETS packets (UDP/IPv4, one SIP message each), built by make-big-capture.py from volume-10k-calls.pcap; read from the page cache"
     echo "- Tools: $(tshark -v 2>/dev/null | head -1); libpcap $(pkg-config --modversion libpcap); sipflow: ${SIPFLOW:-none}"
     echo "- Wall time by clock (best of 3 for the bare loop, best of 2 for sipflow, 1 run of tshark), peak RSS by /usr/bin/time -v; MB = 10^6 bytes of the pcap file"

@@ -198,7 +198,8 @@ def main():
             "ip_fragmented_messages": nfrag,
             "tcp_messages_over_several_segments": multi_seg,
             "frames_completing_several_messages": sorted(f for f, n in per_frame.items() if n > 1),
-            "checksums": "UDP/TCP checksums are mostly wrong (veth checksum offload); ignore them",
+            "checksums": "UDP/TCP checksums are wrong (checksum offload: captured before the "
+                         "kernel fills them in), except a fragmented UDP datagram's; ignore them",
             "messages": msgs,
         }
     out = os.path.join(here, "ground-truth.json")
