@@ -5,3 +5,5 @@ set_tests_properties(flow/sipp-manifest PROPERTIES LABELS e2e SKIP_RETURN_CODE 7
 add_test(NAME flow/tshark-sip-stat COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/test_sipstat.py)
 set_tests_properties(flow/tshark-sip-stat PROPERTIES LABELS e2e SKIP_RETURN_CODE 77
                      ENVIRONMENT "${SF_TEST_ENV}" TIMEOUT 900)
+add_test(NAME flow/golden-calls COMMAND /usr/bin/python3 ${CMAKE_CURRENT_LIST_DIR}/test_golden_calls.py)
+set_tests_properties(flow/golden-calls PROPERTIES LABELS e2e ENVIRONMENT "${SF_TEST_ENV}" TIMEOUT 300)
