@@ -88,8 +88,8 @@ static void test_uri(void **state)
 {
     (void)state;
     sf_sip_uri_t u;
-    assert_null(sf_sip_uri_parse(S("sips:alice:secret@atlanta.com:5061;transport=tcp;lr?subject=x&a=b"),
-                                 &u));
+    assert_null(sf_sip_uri_parse(
+        S("sips:alice:secret@atlanta.com:5061;transport=tcp;lr?subject=x&a=b"), &u));
     assert_slice(u.scheme, "sips");
     assert_slice(u.user, "alice");
     assert_slice(u.password, "secret");
@@ -125,8 +125,8 @@ static void test_name_addr(void **state)
 {
     (void)state;
     sf_sip_name_addr_t na;
-    assert_null(sf_sip_name_addr_parse(S("\"A \\\"q\\\" ;tag=x\" <sip:a@b;tag=u>;tag=t;expires=3"),
-                                       &na));
+    assert_null(
+        sf_sip_name_addr_parse(S("\"A \\\"q\\\" ;tag=x\" <sip:a@b;tag=u>;tag=t;expires=3"), &na));
     assert_true(na.display_quoted);
     assert_slice(na.display, "A \\\"q\\\" ;tag=x");
     assert_slice(na.uri, "sip:a@b;tag=u");
@@ -228,9 +228,10 @@ static void test_message_accessors(void **state)
     const struct {
         sf_sip_hdr_t id;
         int count;
-    } lists[] = {{SF_HDR_RECORD_ROUTE, 2}, {SF_HDR_ROUTE, 2}, {SF_HDR_P_ASSERTED_IDENTITY, 2},
-                 {SF_HDR_DIVERSION, 1},    {SF_HDR_HISTORY_INFO, 2}, {SF_HDR_WARNING, 2},
-                 {SF_HDR_REFER_TO, 0}};
+    } lists[] = {
+        {SF_HDR_RECORD_ROUTE, 2}, {SF_HDR_ROUTE, 2},        {SF_HDR_P_ASSERTED_IDENTITY, 2},
+        {SF_HDR_DIVERSION, 1},    {SF_HDR_HISTORY_INFO, 2}, {SF_HDR_WARNING, 2},
+        {SF_HDR_REFER_TO, 0}};
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
         int c = 0;
         sf_sip_values_init(&it, &m, lists[i].id);
@@ -326,6 +327,43 @@ static void test_message_accessors(void **state)
     free(buf);
 }
 
+/* Empty slices with p == NULL are legal input everywhere. */
+static void test_null_slices(void **state)
+{
+    (void)state;
+    sf_slice_t z = SF_SLICE_NULL, v;
+    sf_sip_param_t prm;
+    sf_sip_uri_t u;
+    sf_sip_name_addr_t na;
+    sf_sip_via_t via;
+    sf_sip_rack_t r;
+    sf_sip_reason_t rs;
+    sf_sip_warning_t w;
+    sf_sip_session_expires_t se;
+    sf_sip_auth_t a;
+    uint64_t n;
+    char buf[4];
+    assert_int_equal(sf_sip_trim(z).len, 0);
+    sf_slice_t rest = z;
+    assert_false(sf_sip_list_next(&rest, &v));
+    rest = z;
+    assert_false(sf_sip_param_next(&rest, &prm));
+    assert_false(sf_sip_param_get(z, "tag", &v));
+    assert_int_equal(sf_sip_unquote(z, buf, sizeof buf), 0);
+    assert_false(sf_sip_parse_uint(z, 10, &n));
+    assert_non_null(sf_sip_uri_parse(z, &u));
+    assert_non_null(sf_sip_name_addr_parse(z, &na));
+    assert_non_null(sf_sip_via_parse(z, &via, &v));
+    assert_non_null(sf_sip_rack_parse(z, &r));
+    assert_non_null(sf_sip_reason_parse(z, &rs));
+    assert_non_null(sf_sip_warning_parse(z, &w));
+    assert_non_null(sf_sip_session_expires_parse(z, &se));
+    assert_non_null(sf_sip_auth_parse(z, &a));
+    assert_false(sf_sip_auth_param(&a, "realm", &v));
+    assert_int_equal(sf_sip_hdr_from_name(NULL, 0), SF_HDR_OTHER);
+    assert_string_equal(sf_sip_hdr_name(SF_HDR_COUNT), "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +372,7 @@ int main(void)
         cmocka_unit_test(test_uri),
         cmocka_unit_test(test_name_addr),
         cmocka_unit_test(test_message_accessors),
+        cmocka_unit_test(test_null_slices),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

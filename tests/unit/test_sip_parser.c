@@ -69,7 +69,7 @@ static void assert_malformed(const sf_sip_msg_t *m, const char *sub)
 
 #define SDP_BODY                                                                                   \
     "v=0\r\n"                                                                                      \
-    "o=alice 2890844526 2890844526 IN IP4 192.0.2.101\r\n"                                        \
+    "o=alice 2890844526 2890844526 IN IP4 192.0.2.101\r\n"                                         \
     "s=-\r\n"                                                                                      \
     "c=IN IP4 192.0.2.101\r\n"                                                                     \
     "t=0 0\r\n"                                                                                    \
@@ -101,7 +101,8 @@ static void test_start_line_check(void **state)
     assert_int_equal(sf_sip_start_line_check(req, rl), rl);
     assert_int_equal(sf_sip_start_line_check(req, rl + 0), 36);
     /* every proper prefix needs more bytes */
-    for (uint32_t i = 0; i < rl; i++) assert_int_equal(sf_sip_start_line_check(req, i), -1);
+    for (uint32_t i = 0; i < rl; i++)
+        assert_int_equal(sf_sip_start_line_check(req, i), -1);
     assert_int_equal(sf_sip_start_line_check("INVITE sip:b SIP/2.0\nVia", 24), 21);
     assert_int_equal(sf_sip_start_line_check("INVITE sip:b sip/2.0\r\n", 22), 22);
     assert_int_equal(sf_sip_start_line_check("SIP/2.0 200 OK\r\n", 16), 16);
@@ -252,8 +253,10 @@ static void test_status_codes(void **state)
         assert_true(parse(f, buf, &m));
         assert_false(m.is_request);
         assert_int_equal(m.status, cases[i].status);
-        if (cases[i].why) assert_malformed(&m, cases[i].why);
-        else assert_null(m.malformed);
+        if (cases[i].why)
+            assert_malformed(&m, cases[i].why);
+        else
+            assert_null(m.malformed);
         assert_slice(m.call_id, "x"); /* still parsed */
     }
 }
@@ -279,13 +282,26 @@ static void test_compact_forms(void **state)
     assert_slice(m.call_id, "cid-1");
     assert_int_equal(m.content_length, 4);
     assert_slice(m.body, "body");
-    const sf_sip_hdr_t ids[] = {SF_HDR_VIA, SF_HDR_FROM, SF_HDR_TO, SF_HDR_CALL_ID, SF_HDR_CSEQ,
-                                SF_HDR_CONTACT, SF_HDR_CONTENT_TYPE, SF_HDR_CONTENT_ENCODING,
-                                SF_HDR_SUBJECT, SF_HDR_SUPPORTED, SF_HDR_EVENT,
-                                SF_HDR_ALLOW_EVENTS, SF_HDR_REFER_TO, SF_HDR_REFERRED_BY,
-                                SF_HDR_SESSION_EXPIRES, SF_HDR_IDENTITY, SF_HDR_CONTENT_LENGTH};
+    const sf_sip_hdr_t ids[] = {SF_HDR_VIA,
+                                SF_HDR_FROM,
+                                SF_HDR_TO,
+                                SF_HDR_CALL_ID,
+                                SF_HDR_CSEQ,
+                                SF_HDR_CONTACT,
+                                SF_HDR_CONTENT_TYPE,
+                                SF_HDR_CONTENT_ENCODING,
+                                SF_HDR_SUBJECT,
+                                SF_HDR_SUPPORTED,
+                                SF_HDR_EVENT,
+                                SF_HDR_ALLOW_EVENTS,
+                                SF_HDR_REFER_TO,
+                                SF_HDR_REFERRED_BY,
+                                SF_HDR_SESSION_EXPIRES,
+                                SF_HDR_IDENTITY,
+                                SF_HDR_CONTENT_LENGTH};
     assert_int_equal(m.n_headers, sizeof ids / sizeof ids[0]);
-    for (size_t i = 0; i < m.n_headers; i++) assert_int_equal(m.headers[i].id, ids[i]);
+    for (size_t i = 0; i < m.n_headers; i++)
+        assert_int_equal(m.headers[i].id, ids[i]);
     /* every long name maps to its id, case-insensitively */
     for (int id = 1; id < SF_HDR_COUNT; id++) {
         const char *n = sf_sip_hdr_name((sf_sip_hdr_t)id);
@@ -368,8 +384,10 @@ static void expect(fixture_t *f, const char *extra, const char *why)
     snprintf(buf, sizeof buf, "INVITE sip:x@y SIP/2.0\r\n%s%s\r\n", base_tail, extra);
     sf_sip_msg_t m;
     assert_true(parse(f, buf, &m));
-    if (why) assert_malformed(&m, why);
-    else assert_null(m.malformed);
+    if (why)
+        assert_malformed(&m, why);
+    else
+        assert_null(m.malformed);
 }
 
 static void test_malformations(void **state)
@@ -395,7 +413,7 @@ static void test_malformations(void **state)
     expect(f, "Call-ID: c\r\nCSeq: 1 INVITE\r\nContent-Length: 10\r\n",
            "Content-Length larger than the body");
     expect(f, "Call-ID: c\r\nCSeq: 1 INVITE\r\nNoColonHere\r\n", "header line without colon");
-    expect(f, "Call-ID: c\r\nCSeq: 1 INVITE\r\nBad Name: x\r\n", "header line without colon");
+    expect(f, "Call-ID: c\r\nCSeq: 1 INVITE\r\nBad Name: x\r\n", "header name is not a token");
     expect(f, "Call-ID: c\r\nCSeq: 1 INVITE\r\nVia: SIP/2.0/UDP\r\n", NULL); /* not top */
     expect(f, "Call-ID:\r\nCSeq: 1 INVITE\r\n", "Call-ID: empty value");
     expect(f, "Call-ID: c\r\nCSeq: 1 INVITE\r\nFrom: <sip:z@z>\r\n", "two From headers");
@@ -471,13 +489,17 @@ static void test_many_headers(void **state)
     sf_sip_msg_t m;
     const char *head = "OPTIONS sip:x@y SIP/2.0\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n";
     const char *line = "X-H: v\r\n";
-    for (int total = 9998; total <= 10001; total += 3) {
+    /* 9995 + 5 = exactly the cap (clean); one more is flagged */
+    const int totals[] = {9995, 9996, 12000};
+    for (size_t t = 0; t < sizeof totals / sizeof totals[0]; t++) {
+        int total = totals[t];
         /* head has 2 headers, base_tail 3: total + 5 header lines */
         size_t n = strlen(head) + strlen(base_tail) + (size_t)total * strlen(line) + 2 + 4;
         char *b = malloc(n + 1);
         char *w = b;
         w += sprintf(w, "%s%s", head, base_tail);
-        for (int i = 0; i < total; i++) w += sprintf(w, "%s", line);
+        for (int i = 0; i < total; i++)
+            w += sprintf(w, "%s", line);
         w += sprintf(w, "\r\nbody");
         assert_int_equal((size_t)(w - b), n);
         assert_true(parse_n(f, b, n, &m));
@@ -541,7 +563,8 @@ static void test_long_line_and_nul(void **state)
     assert_non_null(m.malformed);
     /* high bytes everywhere */
     char junk[256];
-    for (int i = 0; i < 256; i++) junk[i] = (char)(255 - i);
+    for (int i = 0; i < 256; i++)
+        junk[i] = (char)(255 - i);
     memcpy(junk, "SIP/2.0 200 OK\r\n", 16);
     assert_true(parse_n(f, junk, sizeof junk, &m));
     assert_non_null(m.malformed);
@@ -558,14 +581,61 @@ static void test_truncation_every_offset(void **state)
         if (!ok) continue;
         sip++;
         assert_true(m.body.len <= cut);
-        assert_true(m.body.p == NULL || (m.body.p >= f->buf && m.body.p + m.body.len <= f->buf + cut));
+        assert_true(m.body.p == NULL ||
+                    (m.body.p >= f->buf && m.body.p + m.body.len <= f->buf + cut));
         for (uint32_t i = 0; i < m.n_headers; i++)
             assert_true(m.headers[i].value.p + m.headers[i].value.len <= f->buf + cut);
-        if (cut < n) assert_non_null(m.malformed);
-        else assert_null(m.malformed);
+        if (cut < n)
+            assert_non_null(m.malformed);
+        else
+            assert_null(m.malformed);
     }
     /* recognised as (flagged) SIP as soon as the version begins with "SIP/" */
     assert_int_equal(sip, n + 1 - strlen("INVITE sip:bob@biloxi.example.com SIP/"));
+}
+
+/* Deterministic random mutations of the INVITE (bytes replaced by SIP
+ * delimiters, NUL, high bytes; random cuts): the parser and the accessors
+ * never crash or read out of bounds (checked by ASan). */
+static void test_random_mutations(void **state)
+{
+    fixture_t *f = *state;
+    static const char special[] = "\r\n \t,;:\"<>[]@=\\/?%\0\xff";
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    size_t n = strlen(invite), flagged = 0;
+    char *tmp = malloc(n);
+    for (int iter = 0; iter < 20000; iter++) {
+        memcpy(tmp, invite, n);
+        int edits = 1 + (int)(x % 8);
+        for (int e = 0; e < edits; e++) {
+            x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+            size_t at = (size_t)(x % n);
+            tmp[at] = (x >> 32) & 1 ? special[(x >> 40) % (sizeof special - 1)] : (char)(x >> 48);
+        }
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        size_t cut = (x & 3) == 0 ? (size_t)((x >> 8) % (n + 1)) : n;
+        sf_sip_msg_t m;
+        if (!parse_n(f, tmp, cut, &m)) continue;
+        if (m.malformed) flagged++;
+        sf_sip_values_iter_t it;
+        sf_sip_via_t v;
+        const char *err;
+        sf_sip_values_init(&it, &m, SF_HDR_VIA);
+        for (int g = 0; g < 100 && sf_sip_via_next(&it, &v, &err); g++)
+            assert_true(v.host.len <= cut);
+        sf_sip_hdr_t ids[] = {SF_HDR_FROM, SF_HDR_TO, SF_HDR_CONTACT};
+        for (int k = 0; k < 3; k++) {
+            sf_slice_t val;
+            sf_sip_values_init(&it, &m, ids[k]);
+            for (int g = 0; g < 100 && sf_sip_values_next(&it, &val); g++) {
+                sf_sip_name_addr_t na;
+                sf_sip_uri_t u;
+                if (!sf_sip_name_addr_parse(val, &na)) (void)sf_sip_uri_parse(na.uri, &u);
+            }
+        }
+    }
+    free(tmp);
+    assert_true(flagged > 1000);
 }
 
 int main(void)
@@ -584,6 +654,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_many_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_long_line_and_nul, setup, teardown),
         cmocka_unit_test_setup_teardown(test_truncation_every_offset, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_random_mutations, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -99,10 +99,11 @@ static size_t exercise(const sf_sip_msg_t *m)
 static const struct {
     const char *name, *value;
 } fills[] = {
-    {"<To>", "bob@192.0.2.2"},        {"<From>", "alice@192.0.2.1"}, {"<From-Address>", "192.0.2.1"},
-    {"<From-IP>", "192.0.2.1"},       {"<Local-Port>", "5060"},      {"<Branch-ID>", "1"},
-    {"<Call-ID>", "protos-call"},     {"<CSeq>", "1"},               {"<Teardown-Method>", "CANCEL"},
-    {"<Content-Length>", "<Content-Length>"},
+    {"<To>", "bob@192.0.2.2"},       {"<From>", "alice@192.0.2.1"},
+    {"<From-Address>", "192.0.2.1"}, {"<From-IP>", "192.0.2.1"},
+    {"<Local-Port>", "5060"},        {"<Branch-ID>", "1"},
+    {"<Call-ID>", "protos-call"},    {"<CSeq>", "1"},
+    {"<Teardown-Method>", "CANCEL"}, {"<Content-Length>", "<Content-Length>"},
 };
 
 /* Fills the placeholders of one template; returns a malloc'ed message of

@@ -59,8 +59,9 @@ static void check_name_addrs(const sf_sip_msg_t *m, sf_sip_hdr_t id, const char 
         sf_sip_uri_t u;
         const char *e = sf_sip_name_addr_parse(v, &na);
         if (!e && !na.star) e = sf_sip_uri_parse(na.uri, &u);
-        if (e) print_error("%s: %s value \"%.*s\": %s\n", file, sf_sip_hdr_name(id), (int)v.len,
-                           v.p, e);
+        if (e)
+            print_error("%s: %s value \"%.*s\": %s\n", file, sf_sip_hdr_name(id), (int)v.len, v.p,
+                        e);
         assert_null(e);
         if (!na.star && !(u.host.len > 0 || !sf_slice_ieq(u.scheme, "sip")))
             print_error("%s: no host in \"%.*s\"\n", file, (int)v.len, v.p);
@@ -109,8 +110,7 @@ static void check_message(sf_sip_parser_t *p, const char *file, const char *text
         assert_true(m.status >= 100 && m.status <= 699);
         /* every response but 100 Trying carries a To tag (RFC 3261
          * 8.2.6.2); RFC 3665 omits it on 200 OK to CANCEL */
-        if (m.status > 100 && m.cseq_method_id != SF_METHOD_CANCEL)
-            assert_true(m.to_tag.len > 0);
+        if (m.status > 100 && m.cseq_method_id != SF_METHOD_CANCEL) assert_true(m.to_tag.len > 0);
     }
     assert_true(m.call_id.len > 0);
     assert_true(m.has_cseq);
@@ -257,7 +257,8 @@ static void test_other_flows(void **state)
     (void)state;
     counts_t c = {0};
     const char *dirs[] = {"rfc3327", "rfc3515", "rfc4916", "rfc5626"};
-    for (size_t i = 0; i < 4; i++) check_dir(dirs[i], &c);
+    for (size_t i = 0; i < 4; i++)
+        check_dir(dirs[i], &c);
     assert_true(c.messages >= 20);
     assert_true(c.flagged * 3 <= c.messages);
 }

@@ -137,9 +137,12 @@ static void test_table_matches_files(void **state)
         sf_sip_msg_t m;
         bool sip = sf_sip_parse(p, buf, len, &m);
         bool ok;
-        if (strcmp(e->outcome, "rejected") == 0) ok = !sip;
-        else if (strcmp(e->outcome, "accepted") == 0) ok = sip && m.malformed == NULL;
-        else ok = sip && m.malformed && strstr(m.malformed, e->reason);
+        if (strcmp(e->outcome, "rejected") == 0)
+            ok = !sip;
+        else if (strcmp(e->outcome, "accepted") == 0)
+            ok = sip && m.malformed == NULL;
+        else
+            ok = sip && m.malformed && strstr(m.malformed, e->reason);
         if (!ok) {
             print_error("%s: expected %s %s, got %s %s\n", e->file, e->outcome, e->reason,
                         sip ? "sip" : "not-sip", sip && m.malformed ? m.malformed : "");

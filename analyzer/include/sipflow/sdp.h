@@ -52,10 +52,10 @@ typedef struct sf_sdp_rtpmap {
 } sf_sdp_rtpmap_t;
 
 typedef struct sf_sdp_media {
-    sf_slice_t media;   /* "audio", "video", ... */
+    sf_slice_t media; /* "audio", "video", ... */
     uint16_t port;
-    uint16_t n_ports;   /* from "port/count"; 1 when absent */
-    sf_slice_t proto;   /* "RTP/AVP" */
+    uint16_t n_ports; /* from "port/count"; 1 when absent */
+    sf_slice_t proto; /* "RTP/AVP" */
     sf_slice_t fmt[SF_SDP_MAX_FORMATS];
     uint8_t n_fmt;
     sf_sdp_rtpmap_t rtpmap[SF_SDP_MAX_FORMATS];
@@ -72,8 +72,8 @@ typedef struct sf_sdp {
     sf_sdp_dir_t dir;        /* session-level direction attribute */
     sf_sdp_media_t media[SF_SDP_MAX_MEDIA];
     uint8_t n_media;
-    uint32_t dropped;        /* media/formats/rtpmaps beyond the bounds */
-    const char *malformed;   /* NULL or a static defect description */
+    uint32_t dropped;      /* media/formats/rtpmaps beyond the bounds */
+    const char *malformed; /* NULL or a static defect description */
     uint32_t malformed_offset;
 } sf_sdp_t;
 

@@ -64,14 +64,14 @@ bool sf_sip_parse_uint(sf_slice_t s, uint64_t max, uint64_t *out);
 /* ---- URI (RFC 3261 19.1, RFC 3966 tel) -------------------------------- */
 
 typedef struct sf_sip_uri {
-    sf_slice_t scheme;   /* "sip", "sips", "tel", or any other scheme */
-    sf_slice_t user;     /* sip/sips userinfo user part; tel: the number */
+    sf_slice_t scheme; /* "sip", "sips", "tel", or any other scheme */
+    sf_slice_t user;   /* sip/sips userinfo user part; tel: the number */
     sf_slice_t password;
-    sf_slice_t host;     /* IPv6 without brackets */
-    uint16_t port;       /* 0 when absent */
+    sf_slice_t host; /* IPv6 without brackets */
+    uint16_t port;   /* 0 when absent */
     bool ipv6;
-    sf_slice_t params;   /* ";transport=tcp;lr" (with leading ';'), or empty */
-    sf_slice_t headers;  /* "a=b&c=d" after '?', or empty */
+    sf_slice_t params;  /* ";transport=tcp;lr" (with leading ';'), or empty */
+    sf_slice_t headers; /* "a=b&c=d" after '?', or empty */
 } sf_sip_uri_t;
 
 /* Parses sip:, sips: and tel: URIs fully; other schemes only split into
@@ -83,10 +83,10 @@ const char *sf_sip_uri_parse(sf_slice_t s, sf_sip_uri_t *out);
 typedef struct sf_sip_name_addr {
     sf_slice_t display; /* inner text when quoted, tokens otherwise; may be empty */
     bool display_quoted;
-    bool angle;         /* URI was enclosed in <> */
-    bool star;          /* Contact: * (RFC 3261 20.10) */
-    sf_slice_t uri;     /* URI text without <> */
-    sf_slice_t params;  /* header parameters after the URI (";tag=x;..."), or empty */
+    bool angle;        /* URI was enclosed in <> */
+    bool star;         /* Contact: * (RFC 3261 20.10) */
+    sf_slice_t uri;    /* URI text without <> */
+    sf_slice_t params; /* header parameters after the URI (";tag=x;..."), or empty */
 } sf_sip_name_addr_t;
 
 /* Parses one (already comma-split) value. In the addr-spec form every

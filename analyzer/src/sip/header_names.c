@@ -108,23 +108,40 @@ static sf_sip_hdr_t is(const char *name, uint32_t len, sf_sip_hdr_t id)
 static sf_sip_hdr_t compact(char c)
 {
     switch (c) {
-    case 'v': return SF_HDR_VIA;
-    case 'f': return SF_HDR_FROM;
-    case 't': return SF_HDR_TO;
-    case 'i': return SF_HDR_CALL_ID;
-    case 'l': return SF_HDR_CONTENT_LENGTH;
-    case 'c': return SF_HDR_CONTENT_TYPE;
-    case 'm': return SF_HDR_CONTACT;
-    case 'e': return SF_HDR_CONTENT_ENCODING;
-    case 's': return SF_HDR_SUBJECT;
-    case 'k': return SF_HDR_SUPPORTED;
-    case 'o': return SF_HDR_EVENT;
-    case 'u': return SF_HDR_ALLOW_EVENTS;
-    case 'r': return SF_HDR_REFER_TO;
-    case 'b': return SF_HDR_REFERRED_BY;
-    case 'x': return SF_HDR_SESSION_EXPIRES;
-    case 'y': return SF_HDR_IDENTITY;
-    default: return SF_HDR_OTHER;
+    case 'v':
+        return SF_HDR_VIA;
+    case 'f':
+        return SF_HDR_FROM;
+    case 't':
+        return SF_HDR_TO;
+    case 'i':
+        return SF_HDR_CALL_ID;
+    case 'l':
+        return SF_HDR_CONTENT_LENGTH;
+    case 'c':
+        return SF_HDR_CONTENT_TYPE;
+    case 'm':
+        return SF_HDR_CONTACT;
+    case 'e':
+        return SF_HDR_CONTENT_ENCODING;
+    case 's':
+        return SF_HDR_SUBJECT;
+    case 'k':
+        return SF_HDR_SUPPORTED;
+    case 'o':
+        return SF_HDR_EVENT;
+    case 'u':
+        return SF_HDR_ALLOW_EVENTS;
+    case 'r':
+        return SF_HDR_REFER_TO;
+    case 'b':
+        return SF_HDR_REFERRED_BY;
+    case 'x':
+        return SF_HDR_SESSION_EXPIRES;
+    case 'y':
+        return SF_HDR_IDENTITY;
+    default:
+        return SF_HDR_OTHER;
     }
 }
 
@@ -133,9 +150,12 @@ sf_sip_hdr_t sf_sip_hdr_from_name(const char *n, uint32_t len)
     if (!n || len == 0) return SF_HDR_OTHER;
     char c = sf_lower(n[0]);
     switch (len) {
-    case 1: return compact(c);
-    case 2: return c == 't' ? is(n, len, SF_HDR_TO) : SF_HDR_OTHER;
-    case 3: return c == 'v' ? is(n, len, SF_HDR_VIA) : SF_HDR_OTHER;
+    case 1:
+        return compact(c);
+    case 2:
+        return c == 't' ? is(n, len, SF_HDR_TO) : SF_HDR_OTHER;
+    case 3:
+        return c == 'v' ? is(n, len, SF_HDR_VIA) : SF_HDR_OTHER;
     case 4:
         if (c == 'f') return is(n, len, SF_HDR_FROM);
         if (c == 'c') return is(n, len, SF_HDR_CSEQ);
@@ -158,11 +178,16 @@ sf_sip_hdr_t sf_sip_hdr_from_name(const char *n, uint32_t len)
         case 'c':
             if (sf_lower(n[1]) == 'a') return is(n, len, SF_HDR_CALL_ID);
             return is(n, len, SF_HDR_CONTACT);
-        case 's': return is(n, len, SF_HDR_SUBJECT);
-        case 'e': return is(n, len, SF_HDR_EXPIRES);
-        case 'w': return is(n, len, SF_HDR_WARNING);
-        case 'r': return is(n, len, SF_HDR_REQUIRE);
-        default: return SF_HDR_OTHER;
+        case 's':
+            return is(n, len, SF_HDR_SUBJECT);
+        case 'e':
+            return is(n, len, SF_HDR_EXPIRES);
+        case 'w':
+            return is(n, len, SF_HDR_WARNING);
+        case 'r':
+            return is(n, len, SF_HDR_REQUIRE);
+        default:
+            return SF_HDR_OTHER;
         }
     case 8:
         if (c == 'r') return is(n, len, SF_HDR_REFER_TO);
@@ -172,29 +197,42 @@ sf_sip_hdr_t sf_sip_hdr_from_name(const char *n, uint32_t len)
         if (c == 's') return is(n, len, SF_HDR_SUPPORTED);
         if (c == 'd') return is(n, len, SF_HDR_DIVERSION);
         return SF_HDR_OTHER;
-    case 10: return c == 'u' ? is(n, len, SF_HDR_USER_AGENT) : SF_HDR_OTHER;
-    case 11: return c == 'r' ? is(n, len, SF_HDR_REFERRED_BY) : SF_HDR_OTHER;
+    case 10:
+        return c == 'u' ? is(n, len, SF_HDR_USER_AGENT) : SF_HDR_OTHER;
+    case 11:
+        return c == 'r' ? is(n, len, SF_HDR_REFERRED_BY) : SF_HDR_OTHER;
     case 12:
         switch (c) {
-        case 'c': return is(n, len, SF_HDR_CONTENT_TYPE);
-        case 'a': return is(n, len, SF_HDR_ALLOW_EVENTS);
-        case 'r': return is(n, len, SF_HDR_RECORD_ROUTE);
-        case 'm': return is(n, len, SF_HDR_MAX_FORWARDS);
-        case 'h': return is(n, len, SF_HDR_HISTORY_INFO);
-        default: return SF_HDR_OTHER;
+        case 'c':
+            return is(n, len, SF_HDR_CONTENT_TYPE);
+        case 'a':
+            return is(n, len, SF_HDR_ALLOW_EVENTS);
+        case 'r':
+            return is(n, len, SF_HDR_RECORD_ROUTE);
+        case 'm':
+            return is(n, len, SF_HDR_MAX_FORWARDS);
+        case 'h':
+            return is(n, len, SF_HDR_HISTORY_INFO);
+        default:
+            return SF_HDR_OTHER;
         }
-    case 13: return c == 'a' ? is(n, len, SF_HDR_AUTHORIZATION) : SF_HDR_OTHER;
-    case 14: return c == 'c' ? is(n, len, SF_HDR_CONTENT_LENGTH) : SF_HDR_OTHER;
-    case 15: return c == 's' ? is(n, len, SF_HDR_SESSION_EXPIRES) : SF_HDR_OTHER;
+    case 13:
+        return c == 'a' ? is(n, len, SF_HDR_AUTHORIZATION) : SF_HDR_OTHER;
+    case 14:
+        return c == 'c' ? is(n, len, SF_HDR_CONTENT_LENGTH) : SF_HDR_OTHER;
+    case 15:
+        return c == 's' ? is(n, len, SF_HDR_SESSION_EXPIRES) : SF_HDR_OTHER;
     case 16:
         if (c == 'c') return is(n, len, SF_HDR_CONTENT_ENCODING);
         if (c == 'w') return is(n, len, SF_HDR_WWW_AUTHENTICATE);
         return SF_HDR_OTHER;
-    case 18: return c == 'p' ? is(n, len, SF_HDR_PROXY_AUTHENTICATE) : SF_HDR_OTHER;
+    case 18:
+        return c == 'p' ? is(n, len, SF_HDR_PROXY_AUTHENTICATE) : SF_HDR_OTHER;
     case 19:
         if (c != 'p') return SF_HDR_OTHER;
         if (sf_lower(n[2]) == 'a') return is(n, len, SF_HDR_P_ASSERTED_IDENTITY);
         return is(n, len, SF_HDR_PROXY_AUTHORIZATION);
-    default: return SF_HDR_OTHER;
+    default:
+        return SF_HDR_OTHER;
     }
 }

@@ -18,9 +18,11 @@ static bool is_lws(char c)
 static sf_slice_t word(sf_slice_t v, uint32_t *i)
 {
     uint32_t k = *i;
-    while (k < v.len && is_lws(v.p[k])) k++;
+    while (k < v.len && is_lws(v.p[k]))
+        k++;
     uint32_t s = k;
-    while (k < v.len && !is_lws(v.p[k])) k++;
+    while (k < v.len && !is_lws(v.p[k]))
+        k++;
     *i = k;
     return sf_mk_slice(v.p + s, k - s);
 }
@@ -41,6 +43,7 @@ bool sf_sip_msg_uint(const sf_sip_msg_t *msg, sf_sip_hdr_t id, uint32_t *out)
 
 const char *sf_sip_rack_parse(sf_slice_t v, sf_sip_rack_t *out)
 {
+    v = sf_slice_safe(v);
     memset(out, 0, sizeof *out);
     uint32_t i = 0;
     uint64_t a, b;
@@ -56,11 +59,13 @@ const char *sf_sip_rack_parse(sf_slice_t v, sf_sip_rack_t *out)
 
 const char *sf_sip_reason_parse(sf_slice_t v, sf_sip_reason_t *out)
 {
+    v = sf_slice_safe(v);
     memset(out, 0, sizeof *out);
     out->cause = -1;
     v = sf_sip_trim(v);
     uint32_t i = 0;
-    while (i < v.len && sf_cc_is((unsigned char)v.p[i], SF_CC_TOKEN)) i++;
+    while (i < v.len && sf_cc_is((unsigned char)v.p[i], SF_CC_TOKEN))
+        i++;
     out->protocol = sf_mk_slice(v.p, i);
     out->params = sf_mk_slice(v.p + i, v.len - i);
     if (i == 0) return "Reason: missing protocol";
@@ -75,6 +80,7 @@ const char *sf_sip_reason_parse(sf_slice_t v, sf_sip_reason_t *out)
 
 const char *sf_sip_warning_parse(sf_slice_t v, sf_sip_warning_t *out)
 {
+    v = sf_slice_safe(v);
     memset(out, 0, sizeof *out);
     uint32_t i = 0;
     uint64_t code;
@@ -82,7 +88,8 @@ const char *sf_sip_warning_parse(sf_slice_t v, sf_sip_warning_t *out)
     out->agent = word(v, &i);
     if (c.len != 3 || !sf_sip_parse_uint(c, 999, &code)) return "Warning: bad warn-code";
     out->code = (uint16_t)code;
-    while (i < v.len && is_lws(v.p[i])) i++;
+    while (i < v.len && is_lws(v.p[i]))
+        i++;
     if (out->agent.len == 0 || i >= v.len || v.p[i] != '"') return "Warning: missing warn-text";
     uint32_t s = ++i;
     for (; i < v.len && v.p[i] != '"'; i++)
@@ -94,6 +101,7 @@ const char *sf_sip_warning_parse(sf_slice_t v, sf_sip_warning_t *out)
 
 const char *sf_sip_session_expires_parse(sf_slice_t v, sf_sip_session_expires_t *out)
 {
+    v = sf_slice_safe(v);
     memset(out, 0, sizeof *out);
     const char *semi = v.len ? memchr(v.p, ';', v.len) : NULL;
     sf_slice_t num = v;
@@ -111,10 +119,12 @@ const char *sf_sip_session_expires_parse(sf_slice_t v, sf_sip_session_expires_t 
 
 const char *sf_sip_auth_parse(sf_slice_t v, sf_sip_auth_t *out)
 {
+    v = sf_slice_safe(v);
     memset(out, 0, sizeof *out);
     v = sf_sip_trim(v);
     uint32_t i = 0;
-    while (i < v.len && sf_cc_is((unsigned char)v.p[i], SF_CC_TOKEN)) i++;
+    while (i < v.len && sf_cc_is((unsigned char)v.p[i], SF_CC_TOKEN))
+        i++;
     out->scheme = sf_mk_slice(v.p, i);
     out->params = sf_sip_trim(sf_mk_slice(v.p + i, v.len - i));
     if (i == 0) return "authentication header: missing scheme";

@@ -6,13 +6,20 @@
 #include "sipflow/sip_msg.h"
 
 static const char *const method_names[SF_METHOD_COUNT] = {
-    [SF_METHOD_UNKNOWN] = "",          [SF_METHOD_INVITE] = "INVITE",
-    [SF_METHOD_ACK] = "ACK",           [SF_METHOD_BYE] = "BYE",
-    [SF_METHOD_CANCEL] = "CANCEL",     [SF_METHOD_OPTIONS] = "OPTIONS",
-    [SF_METHOD_REGISTER] = "REGISTER", [SF_METHOD_PRACK] = "PRACK",
-    [SF_METHOD_SUBSCRIBE] = "SUBSCRIBE", [SF_METHOD_NOTIFY] = "NOTIFY",
-    [SF_METHOD_PUBLISH] = "PUBLISH",   [SF_METHOD_INFO] = "INFO",
-    [SF_METHOD_REFER] = "REFER",       [SF_METHOD_MESSAGE] = "MESSAGE",
+    [SF_METHOD_UNKNOWN] = "",
+    [SF_METHOD_INVITE] = "INVITE",
+    [SF_METHOD_ACK] = "ACK",
+    [SF_METHOD_BYE] = "BYE",
+    [SF_METHOD_CANCEL] = "CANCEL",
+    [SF_METHOD_OPTIONS] = "OPTIONS",
+    [SF_METHOD_REGISTER] = "REGISTER",
+    [SF_METHOD_PRACK] = "PRACK",
+    [SF_METHOD_SUBSCRIBE] = "SUBSCRIBE",
+    [SF_METHOD_NOTIFY] = "NOTIFY",
+    [SF_METHOD_PUBLISH] = "PUBLISH",
+    [SF_METHOD_INFO] = "INFO",
+    [SF_METHOD_REFER] = "REFER",
+    [SF_METHOD_MESSAGE] = "MESSAGE",
     [SF_METHOD_UPDATE] = "UPDATE",
 };
 
@@ -39,11 +46,16 @@ sf_sip_method_t sf_sip_method_from(sf_slice_t t)
         break;
     case 6:
         switch (t.p[0]) {
-        case 'I': return is(t, SF_METHOD_INVITE);
-        case 'C': return is(t, SF_METHOD_CANCEL);
-        case 'N': return is(t, SF_METHOD_NOTIFY);
-        case 'U': return is(t, SF_METHOD_UPDATE);
-        default: break;
+        case 'I':
+            return is(t, SF_METHOD_INVITE);
+        case 'C':
+            return is(t, SF_METHOD_CANCEL);
+        case 'N':
+            return is(t, SF_METHOD_NOTIFY);
+        case 'U':
+            return is(t, SF_METHOD_UPDATE);
+        default:
+            break;
         }
         break;
     case 7:
@@ -57,7 +69,8 @@ sf_sip_method_t sf_sip_method_from(sf_slice_t t)
     case 9:
         if (t.p[0] == 'S') return is(t, SF_METHOD_SUBSCRIBE);
         break;
-    default: break;
+    default:
+        break;
     }
     return SF_METHOD_UNKNOWN;
 }

@@ -19,6 +19,7 @@ static bool is_lws(char c)
 
 const char *sf_sip_name_addr_parse(sf_slice_t v, sf_sip_name_addr_t *out)
 {
+    v = sf_slice_safe(v);
     memset(out, 0, sizeof *out);
     v = sf_sip_trim(v);
     const char *s = v.p;
@@ -37,11 +38,13 @@ const char *sf_sip_name_addr_parse(sf_slice_t v, sf_sip_name_addr_t *out)
         out->display = sf_mk_slice(s + 1, q - 1);
         out->display_quoted = true;
         i = q + 1;
-        while (i < len && is_lws(s[i])) i++;
+        while (i < len && is_lws(s[i]))
+            i++;
         if (i >= len || s[i] != '<') return "quoted display name without <URI>";
     } else {
         uint32_t j = 0;
-        while (j < len && (sf_cc_is((unsigned char)s[j], SF_CC_TOKEN) || is_lws(s[j]))) j++;
+        while (j < len && (sf_cc_is((unsigned char)s[j], SF_CC_TOKEN) || is_lws(s[j])))
+            j++;
         if (j < len && s[j] == '<') {
             out->display = sf_mk_slice(s, j);
             out->display = sf_sip_trim(out->display);
@@ -54,10 +57,12 @@ const char *sf_sip_name_addr_parse(sf_slice_t v, sf_sip_name_addr_t *out)
         out->angle = true;
         out->uri = sf_mk_slice(s + i + 1, (uint32_t)(gt - s) - i - 1);
         /* LAQUOT/RAQUOT allow white space outside the brackets only */
-        bool inner_ws = out->uri.len && (is_lws(out->uri.p[0]) || is_lws(out->uri.p[out->uri.len - 1]));
+        bool inner_ws =
+            out->uri.len && (is_lws(out->uri.p[0]) || is_lws(out->uri.p[out->uri.len - 1]));
         out->uri = sf_sip_trim(out->uri);
         i = (uint32_t)(gt - s) + 1;
-        while (i < len && is_lws(s[i])) i++;
+        while (i < len && is_lws(s[i]))
+            i++;
         out->params = sf_mk_slice(s + i, len - i);
         if (out->uri.len == 0) return "empty URI";
         if (i < len && s[i] != ';') return "unexpected characters after '>'";

@@ -16,8 +16,10 @@ static bool is_lws(char c)
 sf_slice_t sf_sip_trim(sf_slice_t s)
 {
     if (!s.p) return s;
-    while (s.len && is_lws(s.p[0])) s.p++, s.len--;
-    while (s.len && is_lws(s.p[s.len - 1])) s.len--;
+    while (s.len && is_lws(s.p[0]))
+        s.p++, s.len--;
+    while (s.len && is_lws(s.p[s.len - 1]))
+        s.len--;
     return s;
 }
 
@@ -37,9 +39,11 @@ static uint32_t quote_end(const char *s, uint32_t len, uint32_t i)
 
 bool sf_sip_list_next(sf_slice_t *rest, sf_slice_t *item)
 {
+    *rest = sf_slice_safe(*rest);
     const char *s = rest->p;
     uint32_t len = rest->len, i = 0;
-    while (i < len && (is_lws(s[i]) || s[i] == ',')) i++;
+    while (i < len && (is_lws(s[i]) || s[i] == ','))
+        i++;
     if (i >= len) {
         *rest = sf_mk_slice(s ? s + len : s, 0);
         return false;
@@ -63,24 +67,30 @@ bool sf_sip_list_next(sf_slice_t *rest, sf_slice_t *item)
 
 bool sf_sip_param_next(sf_slice_t *rest, sf_sip_param_t *out)
 {
+    *rest = sf_slice_safe(*rest);
     const char *s = rest->p;
     uint32_t len = rest->len, i = 0;
     memset(out, 0, sizeof *out);
-    while (i < len && is_lws(s[i])) i++;
+    while (i < len && is_lws(s[i]))
+        i++;
     if (i < len && s[i] == ';') i++;
-    while (i < len && is_lws(s[i])) i++;
+    while (i < len && is_lws(s[i]))
+        i++;
     uint32_t n0 = i;
-    while (i < len && sf_cc_is((unsigned char)s[i], SF_CC_TOKEN)) i++;
+    while (i < len && sf_cc_is((unsigned char)s[i], SF_CC_TOKEN))
+        i++;
     if (i == n0) {
         *rest = sf_mk_slice(s ? s + len : s, 0);
         return false;
     }
     out->name = sf_mk_slice(s + n0, i - n0);
-    while (i < len && is_lws(s[i])) i++;
+    while (i < len && is_lws(s[i]))
+        i++;
     if (i < len && s[i] == '=') {
         i++;
         out->has_value = true;
-        while (i < len && is_lws(s[i])) i++;
+        while (i < len && is_lws(s[i]))
+            i++;
         if (i < len && s[i] == '"') {
             uint32_t q = quote_end(s, len, i);
             if (q >= len) { /* unterminated: give up on the list */
@@ -92,11 +102,13 @@ bool sf_sip_param_next(sf_slice_t *rest, sf_sip_param_t *out)
             i = q + 1;
         } else {
             uint32_t v0 = i;
-            while (i < len && s[i] != ';' && s[i] != ',' && s[i] != '?' && !is_lws(s[i])) i++;
+            while (i < len && s[i] != ';' && s[i] != ',' && s[i] != '?' && !is_lws(s[i]))
+                i++;
             out->value = sf_mk_slice(s + v0, i - v0);
         }
     }
-    while (i < len && is_lws(s[i])) i++;
+    while (i < len && is_lws(s[i]))
+        i++;
     if (i < len && s[i] != ';') i = len; /* anything else ends the list */
     *rest = sf_mk_slice(s + i, len - i);
     return true;

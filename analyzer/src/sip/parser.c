@@ -6,7 +6,27 @@
  * Defects never drop the message: the first defect found (in message
  * order; checks for missing mandatory headers come last) is recorded in
  * msg->malformed with its offset, and parsing goes on so that every field
- * that can be filled is filled. */
+ * that can be filled is filled. First-found rather than most-severe keeps
+ * the rule predictable and the offset meaningful. The strings name the
+ * header and the problem, e.g.:
+ *   start line: "unsupported SIP version", "status code out of range",
+ *     "status code not 3 digits", "Request-URI contains white space",
+ *     "request line: extra white space between elements",
+ *     "Request-URI enclosed in <>", "Request-URI: headers not allowed"
+ *   lines: "header line without colon", "header name is not a token",
+ *     "too many headers", "no empty line after the headers"
+ *   fields: "Via: bad parameter" (and other "Via: ..." from via.c),
+ *     "From: unterminated quoted string" (and "From:/To: ..." from
+ *     name_addr.c), "two From headers", "Call-ID: empty value",
+ *     "two Call-ID headers with different values", "CSeq: not a number",
+ *     "CSeq: number out of range", "CSeq: missing method",
+ *     "CSeq: method does not match the request method",
+ *     "Content-Length: not a number", "Content-Length: too large",
+ *     "two Content-Length headers with different values",
+ *     "Content-Length larger than the body"
+ *   missing: "Via missing", "From missing", "To missing",
+ *     "Call-ID missing", "CSeq missing"
+ * Only the top Via value is validated eagerly; the others are counted. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,10 +104,12 @@ static bool start_line_lenient(const char *buf, uint32_t len, sf_sip_msg_t *m)
     if (t >= 4 && sf_ieq_lit(buf, "sip/", 4)) {
         /* status line */
         uint32_t i = 0;
-        while (i < t && !is_wsp(buf[i])) i++;
+        while (i < t && !is_wsp(buf[i]))
+            i++;
         m->version = sf_mk_slice(buf, i);
         uint32_t ws = i;
-        while (i < t && is_wsp(buf[i])) i++;
+        while (i < t && is_wsp(buf[i]))
+            i++;
         uint32_t d = i, code = 0;
         while (i < t && buf[i] >= '0' && buf[i] <= '9') {
             if (code < 100000) code = code * 10 + (uint32_t)(buf[i] - '0');
@@ -95,12 +117,17 @@ static bool start_line_lenient(const char *buf, uint32_t len, sf_sip_msg_t *m)
         }
         m->status = (uint16_t)(code > 65535 ? 65535 : code);
         uint32_t ndig = i - d;
-        while (i < t && is_wsp(buf[i])) i++;
+        while (i < t && is_wsp(buf[i]))
+            i++;
         m->reason = sf_mk_slice(buf + i, t - i);
-        if (!sf_slice_ieq(m->version, "SIP/2.0")) flag(m, "unsupported SIP version", buf);
-        else if (ndig == 0 || ws == d) flag(m, "status line: missing status code", buf + d);
-        else if (ndig != 3) flag(m, "status code not 3 digits", buf + d);
-        else flag(m, "status line: bad separator or reason phrase", buf + d);
+        if (!sf_slice_ieq(m->version, "SIP/2.0"))
+            flag(m, "unsupported SIP version", buf);
+        else if (ndig == 0 || ws == d)
+            flag(m, "status line: missing status code", buf + d);
+        else if (ndig != 3)
+            flag(m, "status code not 3 digits", buf + d);
+        else
+            flag(m, "status line: bad separator or reason phrase", buf + d);
         m->is_request = false;
         return true;
     }
@@ -110,21 +137,25 @@ static bool start_line_lenient(const char *buf, uint32_t len, sf_sip_msg_t *m)
     bool extra_ws = false;
     while (i < t) {
         uint32_t s0 = i;
-        while (i < t && !is_wsp(buf[i])) i++;
+        while (i < t && !is_wsp(buf[i]))
+            i++;
         if (n < 4) part[n] = sf_mk_slice(buf + s0, i - s0);
         n++;
         uint32_t w0 = i;
-        while (i < t && is_wsp(buf[i])) i++;
-        if (i - w0 > 1 || (i == t && i > w0) || buf[w0] == '\t') extra_ws = true;
+        while (i < t && is_wsp(buf[i]))
+            i++;
+        if (i - w0 > 1 || (i == t && i > w0) || (w0 < t && buf[w0] == '\t')) extra_ws = true;
     }
     if (n < 2) return false;
     sf_slice_t ver;
     {
         /* the version is the last word of the line */
         uint32_t k = t;
-        while (k > 0 && is_wsp(buf[k - 1])) k--;
+        while (k > 0 && is_wsp(buf[k - 1]))
+            k--;
         uint32_t s0 = k;
-        while (s0 > 0 && !is_wsp(buf[s0 - 1])) s0--;
+        while (s0 > 0 && !is_wsp(buf[s0 - 1]))
+            s0--;
         ver = sf_mk_slice(buf + s0, k - s0);
     }
     if (ver.len < 4 || !sf_ieq_lit(ver.p, "sip/", 4)) return false;
@@ -136,12 +167,18 @@ static bool start_line_lenient(const char *buf, uint32_t len, sf_sip_msg_t *m)
     bool method_ok = part[0].len > 0;
     for (uint32_t k = 0; k < part[0].len; k++)
         if (!sf_cc_is((unsigned char)part[0].p[k], SF_CC_TOKEN)) method_ok = false;
-    if (!method_ok) flag(m, "request line: method is not a token", buf);
-    else if (!sf_slice_ieq(ver, "SIP/2.0")) flag(m, "unsupported SIP version", ver.p);
-    else if (n == 2) flag(m, "request line: missing Request-URI", buf);
-    else if (n > 3) flag(m, "Request-URI contains white space", part[1].p);
-    else if (extra_ws) flag(m, "request line: extra white space between elements", buf);
-    else flag(m, "request line: invalid character", buf);
+    if (!method_ok)
+        flag(m, "request line: method is not a token", buf);
+    else if (!sf_slice_ieq(ver, "SIP/2.0"))
+        flag(m, "unsupported SIP version", ver.p);
+    else if (n == 2)
+        flag(m, "request line: missing Request-URI", buf);
+    else if (n > 3)
+        flag(m, "Request-URI contains white space", part[1].p);
+    else if (extra_ws)
+        flag(m, "request line: extra white space between elements", buf);
+    else
+        flag(m, "request line: invalid character", buf);
     return true;
 }
 
@@ -201,8 +238,10 @@ static void from_to(sf_sip_msg_t *m, sf_slice_t v, bool is_from, const char *lin
     }
     sf_slice_t tag;
     if (sf_sip_param_get(na.params, "tag", &tag)) {
-        if (is_from) m->from_tag = tag;
-        else m->to_tag = tag;
+        if (is_from)
+            m->from_tag = tag;
+        else
+            m->to_tag = tag;
     }
 }
 
@@ -226,14 +265,19 @@ static void cseq(sf_sip_msg_t *m, sf_slice_t v, const char *line)
     m->cseq = n > 0x7fffffffu ? 0x7fffffffu : (uint32_t)n;
     if (n > 0x7fffffffu) flag(m, "CSeq: number out of range", v.p); /* RFC 3261 8.1.1.5 */
     uint32_t w = i;
-    while (i < v.len && (is_wsp(v.p[i]) || v.p[i] == '\r' || v.p[i] == '\n')) i++;
+    while (i < v.len && (is_wsp(v.p[i]) || v.p[i] == '\r' || v.p[i] == '\n'))
+        i++;
     uint32_t t0 = i;
-    while (i < v.len && sf_cc_is((unsigned char)v.p[i], SF_CC_TOKEN)) i++;
+    while (i < v.len && sf_cc_is((unsigned char)v.p[i], SF_CC_TOKEN))
+        i++;
     m->cseq_method = sf_mk_slice(v.p + t0, i - t0);
     m->cseq_method_id = sf_sip_method_from(m->cseq_method);
-    if (t0 == i) flag(m, "CSeq: missing method", v.p + i);
-    else if (w == t0) flag(m, "CSeq: no space between number and method", v.p + w);
-    else if (i != v.len) flag(m, "CSeq: unexpected characters after method", v.p + i);
+    if (t0 == i)
+        flag(m, "CSeq: missing method", v.p + i);
+    else if (w == t0)
+        flag(m, "CSeq: no space between number and method", v.p + w);
+    else if (i != v.len)
+        flag(m, "CSeq: unexpected characters after method", v.p + i);
 }
 
 static void content_length(sf_sip_msg_t *m, sf_slice_t v, const char *line)
@@ -285,9 +329,15 @@ static void via(sf_sip_msg_t *m, sf_slice_t v, const char *line)
 static void eager(sf_sip_msg_t *m, sf_sip_hdr_t id, sf_slice_t v, const char *line)
 {
     switch (id) {
-    case SF_HDR_VIA: via(m, v, line); break;
-    case SF_HDR_FROM: from_to(m, v, true, line); break;
-    case SF_HDR_TO: from_to(m, v, false, line); break;
+    case SF_HDR_VIA:
+        via(m, v, line);
+        break;
+    case SF_HDR_FROM:
+        from_to(m, v, true, line);
+        break;
+    case SF_HDR_TO:
+        from_to(m, v, false, line);
+        break;
     case SF_HDR_CALL_ID:
         if (v.len == 0) {
             flag(m, "Call-ID: empty value", line);
@@ -298,9 +348,14 @@ static void eager(sf_sip_msg_t *m, sf_sip_hdr_t id, sf_slice_t v, const char *li
             m->call_id = v;
         }
         break;
-    case SF_HDR_CSEQ: cseq(m, v, line); break;
-    case SF_HDR_CONTENT_LENGTH: content_length(m, v, line); break;
-    default: break;
+    case SF_HDR_CSEQ:
+        cseq(m, v, line);
+        break;
+    case SF_HDR_CONTENT_LENGTH:
+        content_length(m, v, line);
+        break;
+    default:
+        break;
     }
 }
 
@@ -332,7 +387,8 @@ bool sf_sip_parse(sf_sip_parser_t *p, const char *buf, uint32_t len, sf_sip_msg_
                        (sl.uri.len > 5 && sf_ieq_lit(sl.uri.p, "sips:", 5))) {
                 /* '?' may appear in the user part: look after the last '@' */
                 uint32_t k = sl.uri.len;
-                while (k > 0 && sl.uri.p[k - 1] != '@') k--;
+                while (k > 0 && sl.uri.p[k - 1] != '@')
+                    k--;
                 if (memchr(sl.uri.p + k, '?', sl.uri.len - k))
                     flag(m, "Request-URI: headers not allowed", sl.uri.p);
             }
@@ -389,17 +445,22 @@ bool sf_sip_parse(sf_sip_parser_t *p, const char *buf, uint32_t len, sf_sip_msg_
             continue;
         }
         const char *c = line;
-        while (c < eol && sf_cc_is((unsigned char)*c, SF_CC_TOKEN)) c++;
+        while (c < eol && sf_cc_is((unsigned char)*c, SF_CC_TOKEN))
+            c++;
         const char *name_end = c;
-        while (c < eol && is_wsp(*c)) c++; /* "Via  :" (RFC 3261 7.3.1 allows it) */
+        while (c < eol && is_wsp(*c))
+            c++; /* "Via  :" (RFC 3261 7.3.1 allows it) */
         if (c >= eol || *c != ':' || name_end == line) {
-            flag(m, "header line without colon", line);
+            bool colon = memchr(line, ':', (size_t)(eol - line)) != NULL;
+            flag(m, colon ? "header name is not a token" : "header line without colon", line);
             pos = next;
             continue;
         }
         const char *v = c + 1, *ve = eol;
-        while (v < ve && (is_wsp(*v) || *v == '\r' || *v == '\n')) v++;
-        while (ve > v && (is_wsp(ve[-1]) || ve[-1] == '\r' || ve[-1] == '\n')) ve--;
+        while (v < ve && (is_wsp(*v) || *v == '\r' || *v == '\n'))
+            v++;
+        while (ve > v && (is_wsp(ve[-1]) || ve[-1] == '\r' || ve[-1] == '\n'))
+            ve--;
         sf_slice_t name = sf_mk_slice(line, (uint32_t)(name_end - line));
         sf_slice_t value = sf_mk_slice(v, (uint32_t)(ve - v));
         sf_sip_hdr_t id = sf_sip_hdr_from_name(name.p, name.len);
@@ -437,9 +498,10 @@ bool sf_sip_parse(sf_sip_parser_t *p, const char *buf, uint32_t len, sf_sip_msg_
     if (!m->from.p) flag(m, "From missing", buf);
     if (!m->to.p) flag(m, "To missing", buf);
     if (!m->call_id.p) flag(m, "Call-ID missing", buf);
-    if (!m->has_cseq) flag(m, "CSeq missing", buf);
+    if (!m->has_cseq)
+        flag(m, "CSeq missing", buf);
     else if (m->is_request && !(m->cseq_method.len == m->method.len &&
-               memcmp(m->cseq_method.p, m->method.p, m->method.len) == 0))
+                                memcmp(m->cseq_method.p, m->method.p, m->method.len) == 0))
         flag(m, "CSeq: method does not match the request method", m->cseq_method.p);
     return true;
 }

@@ -7,6 +7,8 @@
 
 #include "sipflow/sdp.h"
 
+#include "sip_chars.h"
+
 static void sdp_flag(sf_sdp_t *s, const char *why, const char *base, const char *at)
 {
     if (s->malformed) return;
@@ -17,10 +19,13 @@ static void sdp_flag(sf_sdp_t *s, const char *why, const char *base, const char 
 /* Next space-separated field of v starting at *i. */
 static sf_slice_t field(sf_slice_t v, uint32_t *i)
 {
+    if (!v.p) return v;
     uint32_t k = *i;
-    while (k < v.len && v.p[k] == ' ') k++;
+    while (k < v.len && v.p[k] == ' ')
+        k++;
     uint32_t s = k;
-    while (k < v.len && v.p[k] != ' ') k++;
+    while (k < v.len && v.p[k] != ' ')
+        k++;
     *i = k;
     sf_slice_t r = {v.p + s, k - s};
     return r;
@@ -142,11 +147,14 @@ static void attribute(sf_sdp_t *s, sf_sdp_media_t *m, sf_slice_t v, const char *
 {
     const char *colon = memchr(v.p, ':', v.len);
     sf_slice_t name = {v.p, colon ? (uint32_t)(colon - v.p) : v.len};
-    sf_slice_t val = colon ? (sf_slice_t){colon + 1, v.len - name.len - 1} : SF_SLICE_NULL;
+    sf_slice_t val =
+        colon ? (sf_slice_t){colon + 1, v.len - name.len - 1} : (sf_slice_t){v.p + v.len, 0};
     sf_sdp_dir_t d = colon ? SF_SDP_DIR_NONE : dir_attr(name);
     if (d != SF_SDP_DIR_NONE) {
-        if (m) m->dir = d;
-        else s->dir = d;
+        if (m)
+            m->dir = d;
+        else
+            s->dir = d;
     } else if (sf_slice_eq(name, "rtpmap")) {
         rtpmap(s, m, val, base);
     } else if (sf_slice_eq(name, "ptime") && m) {
@@ -154,8 +162,10 @@ static void attribute(sf_sdp_t *s, sf_sdp_media_t *m, sf_slice_t v, const char *
         sf_slice_t f = field(val, &i);
         const char *dot = f.len ? memchr(f.p, '.', f.len) : NULL; /* "20.0" */
         if (dot) f.len = (uint32_t)(dot - f.p);
-        if (num(f, 0xffffffffu, &pt)) m->ptime = pt;
-        else sdp_flag(s, "SDP: bad a=ptime", base, v.p);
+        if (num(f, 0xffffffffu, &pt))
+            m->ptime = pt;
+        else
+            sdp_flag(s, "SDP: bad a=ptime", base, v.p);
     }
 }
 
@@ -196,7 +206,9 @@ bool sf_sdp_parse(const char *body, uint32_t len, sf_sdp_t *s)
             if (!net.len || !s->origin.addr.len) sdp_flag(s, "SDP: bad o= line", body, line);
             break;
         }
-        case 's': s->session_name = v; break;
+        case 's':
+            s->session_name = v;
+            break;
         case 'c':
             if (!conn(v, m ? &m->conn : &s->conn)) sdp_flag(s, "SDP: bad c= line", body, line);
             break;
@@ -204,8 +216,11 @@ bool sf_sdp_parse(const char *body, uint32_t len, sf_sdp_t *s)
             media_line(s, v, body);
             m = s->n_media ? &s->media[s->n_media - 1] : NULL;
             break;
-        case 'a': attribute(s, m, v, body); break;
-        default: break;
+        case 'a':
+            attribute(s, m, v, body);
+            break;
+        default:
+            break;
         }
     }
     if (!s->origin.present) sdp_flag(s, "SDP: o= missing", body, body);
@@ -215,11 +230,16 @@ bool sf_sdp_parse(const char *body, uint32_t len, sf_sdp_t *s)
 const char *sf_sdp_dir_name(sf_sdp_dir_t d)
 {
     switch (d) {
-    case SF_SDP_DIR_SENDRECV: return "sendrecv";
-    case SF_SDP_DIR_SENDONLY: return "sendonly";
-    case SF_SDP_DIR_RECVONLY: return "recvonly";
-    case SF_SDP_DIR_INACTIVE: return "inactive";
-    default: return "";
+    case SF_SDP_DIR_SENDRECV:
+        return "sendrecv";
+    case SF_SDP_DIR_SENDONLY:
+        return "sendonly";
+    case SF_SDP_DIR_RECVONLY:
+        return "recvonly";
+    case SF_SDP_DIR_INACTIVE:
+        return "inactive";
+    default:
+        return "";
     }
 }
 

@@ -11,11 +11,12 @@
 #include "sipflow/types.h"
 
 enum {
-    SF_CC_TOKEN = 1,  /* RFC 3261 25.1 token: alphanum - . ! % * _ + ` ' ~ */
+    SF_CC_TOKEN = 1, /* RFC 3261 25.1 token: alphanum - . ! % * _ + ` ' ~ */
     SF_CC_DIGIT = 2,
-    SF_CC_WSP = 4,    /* SP / HTAB */
-    SF_CC_URI = 8,    /* printable non-space (Request-URI bytes), incl. UTF-8 */
-    SF_CC_REASON = 16 /* Reason-Phrase bytes: printable, SP, HTAB, UTF-8 */
+    SF_CC_WSP = 4,     /* SP / HTAB */
+    SF_CC_URI = 8,     /* printable non-space (Request-URI bytes), incl. UTF-8 */
+    SF_CC_REASON = 16, /* Reason-Phrase bytes: printable, SP, HTAB, UTF-8 */
+    SF_CC_HOST = 32    /* hostname / IPv4 bytes: alphanum . - _ */
 };
 
 extern const uint8_t sf_sip_cc[256];
@@ -41,6 +42,17 @@ static inline bool sf_ieq_lit(const char *p, const char *lower, uint32_t n)
 static inline sf_slice_t sf_mk_slice(const char *p, uint32_t len)
 {
     sf_slice_t s = {p, len};
+    return s;
+}
+
+/* An empty slice may have p == NULL; arithmetic on it would be undefined,
+ * so functions that index into a caller's slice start from this. */
+static inline sf_slice_t sf_slice_safe(sf_slice_t s)
+{
+    if (!s.p) {
+        s.p = "";
+        s.len = 0;
+    }
     return s;
 }
 

@@ -27,7 +27,11 @@
  * (the start-line scanner itself gives up at 8 KiB), so a non-SIP stream
  * never holds more than this. */
 #define SF_SIP_HUNT_MAX 8194u
-#define SF_SIP_BUF_MIN 2048u
+/* First allocation of a stream's buffer. Small, because thousands of
+ * streams may each hold only the start of a message (50,000 open streams
+ * must fit in 64 MB: issue 6, tests/hostile case tcp-stream-flood); the
+ * buffer doubles from here for the few messages that need more. */
+#define SF_SIP_BUF_MIN 128u
 /* A buffer grown past this for one large message is released after it, so
  * thousands of idle streams do not each keep their high-water mark. */
 #define SF_SIP_BUF_KEEP 16384u

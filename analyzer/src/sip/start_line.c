@@ -13,10 +13,11 @@
 #include "start_line.h"
 
 #define T SF_CC_TOKEN
-#define D (SF_CC_TOKEN | SF_CC_DIGIT)
+#define D (SF_CC_TOKEN | SF_CC_DIGIT | SF_CC_HOST)
 #define W SF_CC_WSP
 #define U SF_CC_URI
 #define R SF_CC_REASON
+#define H SF_CC_HOST
 #define HI4 U | R, U | R, U | R, U | R
 #define HI16 HI4, HI4, HI4, HI4
 /* clang-format off */
@@ -24,28 +25,28 @@ const uint8_t sf_sip_cc[256] = {
     ['\t'] = W | R, [' '] = W | R,
     ['!'] = T | U | R, ['"'] = U | R, ['#'] = U | R, ['$'] = U | R, ['%'] = T | U | R,
     ['&'] = U | R, ['\''] = T | U | R, ['('] = U | R, [')'] = U | R, ['*'] = T | U | R,
-    ['+'] = T | U | R, [','] = U | R, ['-'] = T | U | R, ['.'] = T | U | R, ['/'] = U | R,
+    ['+'] = T | U | R, [','] = U | R, ['-'] = T | U | R | H, ['.'] = T | U | R | H, ['/'] = U | R,
     ['0'] = D | U | R, ['1'] = D | U | R, ['2'] = D | U | R, ['3'] = D | U | R,
     ['4'] = D | U | R, ['5'] = D | U | R, ['6'] = D | U | R, ['7'] = D | U | R,
     ['8'] = D | U | R, ['9'] = D | U | R,
     [':'] = U | R, [';'] = U | R, ['<'] = U | R, ['='] = U | R, ['>'] = U | R, ['?'] = U | R,
     ['@'] = U | R,
-    ['A'] = T | U | R, ['B'] = T | U | R, ['C'] = T | U | R, ['D'] = T | U | R,
-    ['E'] = T | U | R, ['F'] = T | U | R, ['G'] = T | U | R, ['H'] = T | U | R,
-    ['I'] = T | U | R, ['J'] = T | U | R, ['K'] = T | U | R, ['L'] = T | U | R,
-    ['M'] = T | U | R, ['N'] = T | U | R, ['O'] = T | U | R, ['P'] = T | U | R,
-    ['Q'] = T | U | R, ['R'] = T | U | R, ['S'] = T | U | R, ['T'] = T | U | R,
-    ['U'] = T | U | R, ['V'] = T | U | R, ['W'] = T | U | R, ['X'] = T | U | R,
-    ['Y'] = T | U | R, ['Z'] = T | U | R,
-    ['['] = U | R, ['\\'] = U | R, [']'] = U | R, ['^'] = U | R, ['_'] = T | U | R,
+    ['A'] = T | U | R | H, ['B'] = T | U | R | H, ['C'] = T | U | R | H, ['D'] = T | U | R | H,
+    ['E'] = T | U | R | H, ['F'] = T | U | R | H, ['G'] = T | U | R | H, ['H'] = T | U | R | H,
+    ['I'] = T | U | R | H, ['J'] = T | U | R | H, ['K'] = T | U | R | H, ['L'] = T | U | R | H,
+    ['M'] = T | U | R | H, ['N'] = T | U | R | H, ['O'] = T | U | R | H, ['P'] = T | U | R | H,
+    ['Q'] = T | U | R | H, ['R'] = T | U | R | H, ['S'] = T | U | R | H, ['T'] = T | U | R | H,
+    ['U'] = T | U | R | H, ['V'] = T | U | R | H, ['W'] = T | U | R | H, ['X'] = T | U | R | H,
+    ['Y'] = T | U | R | H, ['Z'] = T | U | R | H,
+    ['['] = U | R, ['\\'] = U | R, [']'] = U | R, ['^'] = U | R, ['_'] = T | U | R | H,
     ['`'] = T | U | R,
-    ['a'] = T | U | R, ['b'] = T | U | R, ['c'] = T | U | R, ['d'] = T | U | R,
-    ['e'] = T | U | R, ['f'] = T | U | R, ['g'] = T | U | R, ['h'] = T | U | R,
-    ['i'] = T | U | R, ['j'] = T | U | R, ['k'] = T | U | R, ['l'] = T | U | R,
-    ['m'] = T | U | R, ['n'] = T | U | R, ['o'] = T | U | R, ['p'] = T | U | R,
-    ['q'] = T | U | R, ['r'] = T | U | R, ['s'] = T | U | R, ['t'] = T | U | R,
-    ['u'] = T | U | R, ['v'] = T | U | R, ['w'] = T | U | R, ['x'] = T | U | R,
-    ['y'] = T | U | R, ['z'] = T | U | R,
+    ['a'] = T | U | R | H, ['b'] = T | U | R | H, ['c'] = T | U | R | H, ['d'] = T | U | R | H,
+    ['e'] = T | U | R | H, ['f'] = T | U | R | H, ['g'] = T | U | R | H, ['h'] = T | U | R | H,
+    ['i'] = T | U | R | H, ['j'] = T | U | R | H, ['k'] = T | U | R | H, ['l'] = T | U | R | H,
+    ['m'] = T | U | R | H, ['n'] = T | U | R | H, ['o'] = T | U | R | H, ['p'] = T | U | R | H,
+    ['q'] = T | U | R | H, ['r'] = T | U | R | H, ['s'] = T | U | R | H, ['t'] = T | U | R | H,
+    ['u'] = T | U | R | H, ['v'] = T | U | R | H, ['w'] = T | U | R | H, ['x'] = T | U | R | H,
+    ['y'] = T | U | R | H, ['z'] = T | U | R | H,
     ['{'] = U | R, ['|'] = U | R, ['}'] = U | R, ['~'] = T | U | R,
     /* UTF8-NONASCII / UTF8-CONT (RFC 3261 25.1): 0x80..0xff */
     [0x80] = HI16, HI16, HI16, HI16, HI16, HI16, HI16, HI16,
@@ -56,6 +57,7 @@ const uint8_t sf_sip_cc[256] = {
 #undef W
 #undef U
 #undef R
+#undef H
 #undef HI4
 #undef HI16
 
@@ -105,7 +107,8 @@ static int32_t scan_status(const char *buf, uint32_t len, uint32_t lim, sf_start
     if (buf[i] != ' ') return 0;
     i++;
     uint32_t reason = i;
-    while (i < lim && sf_cc_is((unsigned char)buf[i], SF_CC_REASON)) i++;
+    while (i < lim && sf_cc_is((unsigned char)buf[i], SF_CC_REASON))
+        i++;
     int e = line_end(buf, len, i);
     if (e < 0 || (e == 0 && i >= lim)) return need_more(lim);
     if (e == 0 || i + (uint32_t)e > SF_SIP_MAX_START_LINE) return 0;
@@ -130,12 +133,14 @@ int32_t sf_start_line_scan(const char *buf, uint32_t len, sf_start_line_t *out)
     if (v == -1 && lim > 3) return need_more(lim); /* "SIP/", "SIP/2" ... */
 
     uint32_t i = 0;
-    while (i < lim && sf_cc_is((unsigned char)buf[i], SF_CC_TOKEN)) i++;
+    while (i < lim && sf_cc_is((unsigned char)buf[i], SF_CC_TOKEN))
+        i++;
     if (i >= lim) return need_more(lim);
     if (i == 0 || buf[i] != ' ') return 0;
     uint32_t mlen = i++;
     uint32_t uri = i;
-    while (i < lim && sf_cc_is((unsigned char)buf[i], SF_CC_URI)) i++;
+    while (i < lim && sf_cc_is((unsigned char)buf[i], SF_CC_URI))
+        i++;
     if (i >= lim) return need_more(lim);
     if (i == uri || buf[i] != ' ') return 0;
     uint32_t ulen = i - uri;

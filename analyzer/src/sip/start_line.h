@@ -8,12 +8,12 @@
 
 typedef struct sf_start_line {
     bool is_request;
-    sf_slice_t method;  /* request */
-    sf_slice_t uri;     /* request */
+    sf_slice_t method; /* request */
+    sf_slice_t uri;    /* request */
     sf_slice_t version;
-    sf_slice_t code;    /* response: the 3 digits */
-    sf_slice_t reason;  /* response */
-    uint32_t text_len;  /* line without its ending */
+    sf_slice_t code;   /* response: the 3 digits */
+    sf_slice_t reason; /* response */
+    uint32_t text_len; /* line without its ending */
 } sf_start_line_t;
 
 /* Strict RFC 3261 7.1 scan; same return values as sf_sip_start_line_check().

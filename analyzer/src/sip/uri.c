@@ -11,17 +11,19 @@
 
 static bool scheme_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '+' || c == '-' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '+' ||
+           c == '-' || c == '.';
 }
 
 const char *sf_sip_uri_parse(sf_slice_t u, sf_sip_uri_t *out)
 {
+    u = sf_slice_safe(u);
     memset(out, 0, sizeof *out);
     u = sf_sip_trim(u);
     const char *s = u.p;
     uint32_t len = u.len, i = 0;
-    while (i < len && scheme_char(s[i])) i++;
+    while (i < len && scheme_char(s[i]))
+        i++;
     if (i == 0 || i >= len || s[i] != ':' ||
         !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
         return "URI without scheme";
@@ -72,7 +74,8 @@ const char *sf_sip_uri_parse(sf_slice_t u, sf_sip_uri_t *out)
         i = (uint32_t)(rb - s) + 1;
     } else {
         uint32_t h = i;
-        while (i < end && s[i] != ':' && s[i] != ';') i++;
+        while (i < end && s[i] != ':' && s[i] != ';')
+            i++;
         out->host = sf_mk_slice(s + h, i - h);
     }
     if (out->host.len == 0) return "URI: missing host";

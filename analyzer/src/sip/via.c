@@ -17,24 +17,26 @@ static bool is_lws(char c)
 
 static uint32_t skip_lws(const char *s, uint32_t len, uint32_t i)
 {
-    while (i < len && is_lws(s[i])) i++;
+    while (i < len && is_lws(s[i]))
+        i++;
     return i;
 }
 
 static uint32_t token(const char *s, uint32_t len, uint32_t i)
 {
-    while (i < len && sf_cc_is((unsigned char)s[i], SF_CC_TOKEN)) i++;
+    while (i < len && sf_cc_is((unsigned char)s[i], SF_CC_TOKEN))
+        i++;
     return i;
 }
 
 static bool host_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '-' || c == '_';
+    return sf_cc_is((unsigned char)c, SF_CC_HOST);
 }
 
 const char *sf_sip_via_parse(sf_slice_t v, sf_sip_via_t *out, sf_slice_t *params)
 {
+    v = sf_slice_safe(v);
     memset(out, 0, sizeof *out);
     if (params) *params = SF_SLICE_NULL;
     const char *s = v.p;
@@ -66,7 +68,8 @@ const char *sf_sip_via_parse(sf_slice_t v, sf_sip_via_t *out, sf_slice_t *params
         }
     } else {
         j = i;
-        while (j < len && host_char(s[j])) j++;
+        while (j < len && host_char(s[j]))
+            j++;
         out->host = sf_mk_slice(s + i, j - i);
         i = j;
     }
