@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Shared pieces of the ladder renderers: names, escaping, times. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "ladder_internal.h"
+#include "sipflow/message_format.h"
+
+int sf_ladder_format_from_name(const char *name)
+{
+    static const char *const names[] = {"text", "svg", "html", "mermaid", "plantuml"};
+    if (!name) return SF_LADDER_TEXT;
+    for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
+        if (strcmp(name, names[i]) == 0) return i;
+    return -1;
+}
+
+size_t sf_ladder_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    if (!n) return 0;
+    unsigned char c = s[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    size_t len;
+    uint32_t v, min;
+    if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+        v = c & 0x1F;
+        min = 0x80;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        v = c & 0x0F;
+        min = 0x800;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        v = c & 0x07;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (n < len) return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        v = v << 6 | (s[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+    *cp = v;
+    return len;
+}
+
+void sf_ladder_clean(const char *s, bool ascii, char *out, size_t n)
+{
+    if (!n) return;
+    size_t o = 0;
+    if (s) {
+        const unsigned char *p = (const unsigned char *)s;
+        size_t len = strlen(s);
+        for (size_t i = 0; i < len;) {
+            uint32_t cp = 0;
+            size_t k = sf_ladder_utf8_next(p + i, len - i, &cp);
+            bool ok = k && cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp < 0xA0) &&
+                      !(ascii && cp >= 0x80);
+            size_t take = ok ? k : 1;
+            size_t emit = ok ? k : 1;
+            if (o + emit >= n) break;
+            if (ok)
+                memcpy(out + o, p + i, k);
+            else
+                out[o] = '?';
+            o += emit;
+            i += take;
+        }
+    }
+    out[o] = 0;
+}
+
+void sf_ladder_xml_escape(FILE *f, const char *s, size_t max)
+{
+    if (!s) return;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t len = max == SIZE_MAX ? strlen(s) : max;
+    for (size_t i = 0; i < len;) {
+        uint32_t cp = 0;
+        size_t k = sf_ladder_utf8_next(p + i, len - i, &cp);
+        if (k == 1) {
+            switch (cp) {
+            case '&':
+                fputs("&amp;", f);
+                break;
+            case '<':
+                fputs("&lt;", f);
+                break;
+            case '>':
+                fputs("&gt;", f);
+                break;
+            case '"':
+                fputs("&quot;", f);
+                break;
+            case '\'':
+                fputs("&#39;", f);
+                break;
+            default:
+                /* XML 1.0 2.2: of the C0 controls only tab, LF and CR are allowed */
+                if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')
+                    fprintf(f, "\\x%02X", (unsigned)cp);
+                else
+                    fputc((int)cp, f);
+            }
+            i++;
+        } else if (k) {
+            /* U+FFFE and U+FFFF are not XML characters either */
+            if (cp == 0xFFFE || cp == 0xFFFF)
+                fputc('?', f);
+            else
+                fwrite(p + i, 1, k, f);
+            i += k;
+        } else {
+            fprintf(f, "\\x%02X", (unsigned)p[i]);
+            i++;
+        }
+    }
+}
+
+void sf_ladder_time_of_day(sf_ts_t ts, bool utc, char *buf, size_t n)
+{
+    char full[64];
+    sf_format_time_text(ts, utc, full, sizeof full);
+    const char *sp = strchr(full, ' ');
+    snprintf(buf, n, "%s", sp ? sp + 1 : full);
+}
+
+void sf_ladder_date(sf_ts_t ts, bool utc, char *buf, size_t n)
+{
+    char full[64];
+    sf_format_time_text(ts, utc, full, sizeof full);
+    char *sp = strchr(full, ' ');
+    if (sp) *sp = 0;
+    snprintf(buf, n, "%s", full);
+}
+
+void sf_ladder_delta(int64_t ns, char *buf, size_t n)
+{
+    if (ns < 0) ns = 0;
+    snprintf(buf, n, "+%" PRId64 ".%06" PRId64, ns / 1000000000, (ns % 1000000000) / 1000);
+}
+
+void sf_ladder_endpoint_name(const sf_call_t *c, uint32_t i, char *buf, size_t n)
+{
+    if (i < c->n_endpoints)
+        sf_endpoint_format(&c->endpoints[i].ep, buf, n);
+    else
+        snprintf(buf, n, "?");
+}
+
+void sf_ladder_call_title(const sf_call_t *c, char *buf, size_t n)
+{
+    char reason[128];
+    sf_ladder_clean(c->reason_phrase, false, reason, sizeof reason);
+    if (c->final_code)
+        snprintf(buf, n, "Call %" PRIu32 ": %s, %d%s%s%s", c->number, sf_outcome_name(c->outcome),
+                 c->final_code, reason[0] ? " " : "", reason, c->partial ? " (partial)" : "");
+    else
+        snprintf(buf, n, "Call %" PRIu32 ": %s%s", c->number, sf_outcome_name(c->outcome),
+                 c->partial ? " (partial)" : "");
+}
