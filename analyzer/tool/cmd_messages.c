@@ -51,6 +51,7 @@ static void message_text(sf_cli_t *cli, const sf_msg_info_t *info)
 static void on_message(sf_cli_t *cli, const sf_msg_info_t *info)
 {
     messages_state_t *st = cli->cmd;
+    if (!sf_cli_message_selected(cli, info)) return;
     st->count++;
     switch (cli->format) {
     case SF_FMT_JSON:
@@ -59,8 +60,12 @@ static void on_message(sf_cli_t *cli, const sf_msg_info_t *info)
         sf_json_object_end(&st->json);
         sf_json_flush_line(&st->json, cli->out);
         break;
-    case SF_FMT_TEXT: message_text(cli, info); break;
-    case SF_FMT_NONE: break; /* benchmarks: parse everything, print nothing */
+    case SF_FMT_TEXT:
+        message_text(cli, info);
+        break;
+    case SF_FMT_CSV: /* not offered */
+    case SF_FMT_NONE:
+        break; /* benchmarks: parse everything, print nothing */
     }
 }
 
@@ -73,7 +78,11 @@ int sf_cmd_messages(int argc, char **argv)
                           "destination, transport, start line, Call-ID, CSeq.\n"
                           "json: JSON Lines, one object per message "
                           "(docs/schemas/messages.schema.json).\n"
-                          "none: parse everything, print only the summary (benchmarks).",
+                          "none: parse everything, print only the summary (benchmarks).\n"
+                          "Selection: --since/--until take the message's time, --method its "
+                          "method (CSeq method for responses), --code its status (requests "
+                          "never match), --caller its From or P-Asserted-Identity, --callee its "
+                          "To or Request-URI.",
                           NULL, formats, argc, argv);
     if (rc == SF_EXIT_OK) {
         messages_state_t st;

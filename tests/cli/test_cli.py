@@ -71,7 +71,7 @@ class Cli(unittest.TestCase):
     def test_help_and_man_page_name_every_option(self):
         with open(os.path.join(SRC, "docs", "sipflow.1")) as f:
             man = f.read().replace("\\-", "-")
-        for cmd in ("messages", "anomalies", "calls", "stats"):
+        for cmd in ("messages", "anomalies", "calls", "stats", "ladder"):
             rc, out, _ = run(cmd, "--help")
             self.assertEqual(rc, 0)
             opts = set(re.findall(r"^\s+(?:-\w, )?(--[a-z0-9-]+)", out, re.M)) - {"--help", "--help-all"}

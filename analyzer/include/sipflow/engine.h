@@ -136,6 +136,19 @@ typedef struct sf_diagnosis {
     bool cancelled_by_caller;
 } sf_diagnosis_t;
 
+/* One side's media from its SDP (RFC 3264 offer/answer): the first audio
+ * m= line (else the first m= line). */
+typedef struct sf_call_media {
+    bool present;
+    char codecs[96];   /* rtpmap names, static payload names else: "PCMU,PCMA,telephone-event" */
+    char addr[48];     /* effective c= address of that m= line ("" when none) */
+    uint16_t port;
+    char direction[12]; /* effective: "sendrecv", "sendonly", "recvonly", "inactive" */
+    bool hold;          /* sendonly/inactive, or c= 0.0.0.0 (RFC 3264 8.4) */
+    bool nat;           /* addr is private (RFC 1918, 6598, fc00::/7), the sender's IP is not */
+    sf_endpoint_t signalling; /* source of the message that carried the SDP */
+} sf_call_media_t;
+
 typedef struct sf_call {
     uint32_t number; /* 1-based, in order of the first message */
     char *call_id;
@@ -167,6 +180,12 @@ typedef struct sf_call {
     sf_arrow_t *arrows;
     uint32_t arrows_omitted;
     uint32_t n_dialogs;
+    /* SDP: the offer (initial INVITE, else the first reliable response)
+     * and the answer (the 18x/2xx, else the ACK) */
+    sf_call_media_t offer, answer;
+    bool held;             /* a later offer put a side on hold */
+    char *pai;             /* P-Asserted-Identity of the first INVITE, or NULL */
+    uint32_t methods_seen; /* bit 1u << sf_sip_method_t per request method seen */
     /* internal */
     int refcount;
 } sf_call_t;

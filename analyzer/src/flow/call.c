@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* Calls: the INVITE-initiated exchange for one Call-ID and From tag, its
  * outcome, timings, problems, frames and ladder. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "flow_internal.h"
+#include "sipflow/sdp.h"
 
 const char *sf_outcome_name(sf_outcome_t o)
 {
@@ -97,6 +99,8 @@ call_t *sf_flow_call_create(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_
     c->pub.to = sf_flow_arena_slice(&c->arena, m->to);
     c->pub.from_tag = sf_flow_arena_slice(&c->arena, m->from_tag);
     c->pub.request_uri = m->is_request ? sf_flow_arena_slice(&c->arena, m->request_uri) : NULL;
+    sf_slice_t pai = m->is_request ? sf_flow_header_value(m, SF_HDR_P_ASSERTED_IDENTITY) : SF_SLICE_NULL;
+    c->pub.pai = pai.len ? sf_flow_arena_slice(&c->arena, pai) : NULL;
     c->pub.start_time = meta->ts;
     c->pub.pdd_ms = c->pub.setup_ms = c->pub.duration_ms = -1;
     c->first_ns = c->last_ns = ts_ns(meta->ts);
@@ -268,6 +272,110 @@ static void add_arrow(sf_engine_t *e, call_t *c, txn_t *t, dialog_t *d, const sf
     a->detail = sf_arena_strndup(&c->arena, buf, n);
 }
 
+/* ---- SDP: codecs, media address, hold, NAT hint ------------------------ */
+
+static const char *static_pt_name(unsigned pt)
+{
+    /* RFC 3551 table 4: static payload types with no rtpmap needed */
+    switch (pt) {
+    case 0: return "PCMU";
+    case 3: return "GSM";
+    case 4: return "G723";
+    case 8: return "PCMA";
+    case 9: return "G722";
+    case 13: return "CN";
+    case 18: return "G729";
+    default: return NULL;
+    }
+}
+
+/* RFC 1918, RFC 6598 shared space, RFC 4193 unique local, link-local */
+static bool private_addr(const uint8_t *a, int family)
+{
+    if (family == 4)
+        return a[0] == 10 || (a[0] == 172 && (a[1] & 0xf0) == 16) || (a[0] == 192 && a[1] == 168) ||
+               (a[0] == 100 && (a[1] & 0xc0) == 64) || (a[0] == 169 && a[1] == 254);
+    return (a[0] & 0xfe) == 0xfc || (a[0] == 0xfe && (a[1] & 0xc0) == 0x80);
+}
+
+static void append(char *b, size_t n, const char *s, size_t len)
+{
+    size_t used = strlen(b);
+    if (used && used + 1 < n) b[used++] = ',';
+    if (used + len >= n) len = n - 1 - used;
+    memcpy(b + used, s, len);
+    b[used + len] = 0;
+}
+
+static void media_from_sdp(sf_call_media_t *out, const sf_msg_meta_t *meta, const sf_sip_msg_t *m)
+{
+    sf_sdp_t sdp;
+    if (!sf_sdp_parse(m->body.p, m->body.len, &sdp) || !sdp.n_media) return;
+    const sf_sdp_media_t *md = &sdp.media[0];
+    for (uint8_t i = 0; i < sdp.n_media; i++)
+        if (sf_slice_eq(sdp.media[i].media, "audio")) {
+            md = &sdp.media[i];
+            break;
+        }
+    memset(out, 0, sizeof *out);
+    out->present = true;
+    out->port = md->port;
+    out->signalling = meta->src;
+    for (uint8_t i = 0; i < md->n_fmt; i++) {
+        unsigned pt = 0;
+        sf_slice_t f = md->fmt[i];
+        for (uint32_t k = 0; k < f.len && k < 3 && f.p[k] >= '0' && f.p[k] <= '9'; k++)
+            pt = pt * 10 + (unsigned)(f.p[k] - '0');
+        const sf_sdp_rtpmap_t *rm = pt < 128 ? sf_sdp_media_rtpmap(md, (uint8_t)pt) : NULL;
+        const char *st = static_pt_name(pt);
+        if (rm && rm->encoding.len)
+            append(out->codecs, sizeof out->codecs, rm->encoding.p, rm->encoding.len);
+        else if (st)
+            append(out->codecs, sizeof out->codecs, st, strlen(st));
+        else
+            append(out->codecs, sizeof out->codecs, f.p, f.len);
+    }
+    sf_sdp_dir_t dir = sf_sdp_media_dir(&sdp, md);
+    snprintf(out->direction, sizeof out->direction, "%s", sf_sdp_dir_name(dir));
+    const sf_sdp_conn_t *conn = sf_sdp_media_conn(&sdp, md);
+    uint8_t a[16];
+    bool parsed = false;
+    if (conn && conn->addr.len && conn->addr.len < sizeof out->addr) {
+        memcpy(out->addr, conn->addr.p, conn->addr.len);
+        out->addr[conn->addr.len] = 0;
+        parsed = inet_pton(conn->family == 6 ? AF_INET6 : AF_INET, out->addr, a) == 1;
+    }
+    bool zero = parsed && conn->family != 6 && !a[0] && !a[1] && !a[2] && !a[3];
+    out->hold = dir == SF_SDP_DIR_SENDONLY || dir == SF_SDP_DIR_INACTIVE || zero;
+    out->nat = parsed && !zero && private_addr(a, conn->family == 6 ? 6 : 4) &&
+               !private_addr(meta->src.addr, meta->src.family);
+}
+
+/* RFC 3264 offer/answer on the initial INVITE (RFC 3261 13.2.1): the offer
+ * is in the INVITE, else in the first reliable response and the answer in
+ * the ACK; later offers (re-INVITE, UPDATE) only tell about hold. */
+static void call_sdp(call_t *c, txn_t *t, const sf_msg_meta_t *meta, const sf_sip_msg_t *m)
+{
+    sf_call_t *p = &c->pub;
+    bool invite = m->is_request ? m->method_id == SF_METHOD_INVITE
+                                : m->cseq_method_id == SF_METHOD_INVITE;
+    bool initial = invite && t && t->initial;
+    if (!p->offer.present && initial && (m->is_request || (m->status >= 180 && m->status < 300))) {
+        media_from_sdp(&p->offer, meta, m);
+    } else if (p->offer.present && !p->answer.present &&
+               ((initial && !m->is_request && m->status > 100 && m->status < 300) ||
+                (m->is_request && m->method_id == SF_METHOD_ACK))) {
+        media_from_sdp(&p->answer, meta, m);
+    } else if (p->answer.present && !p->held &&
+               (m->method_id == SF_METHOD_INVITE || m->method_id == SF_METHOD_UPDATE) &&
+               m->is_request) {
+        sf_call_media_t later;
+        memset(&later, 0, sizeof later);
+        media_from_sdp(&later, meta, m);
+        p->held = later.hold;
+    }
+}
+
 static void attempt_reset(call_t *c, attempt_t *a)
 {
     (void)c; /* strings live in the call's arena until the call ends */
@@ -351,8 +459,10 @@ void sf_flow_call_message(sf_engine_t *e, call_t *c, txn_t *t, dialog_t *d,
     c->last_ns = now;
     add_frames(e, c, meta);
     add_arrow(e, c, t, d, meta, m, retrans, seq);
+    if (m->body.len && !retrans) call_sdp(c, t, meta, m);
 
     if (m->is_request) {
+        if (m->method_id < 32) p->methods_seen |= 1u << m->method_id;
         switch (m->method_id) {
         case SF_METHOD_INVITE:
             if (t && t->initial) {
