@@ -9,7 +9,8 @@
  * records into an unlinked temporary file; then the capture is written:
  * classic pcap when all records share one link type (nanosecond pcap when
  * an input has more than microsecond precision), pcapng (one interface per
- * link type) otherwise or when the output name ends in ".pcapng". Several
+ * link type) otherwise, with --format pcapng, or when the output name ends
+ * in ".pcapng". Several
  * inputs are merged by time as sipflow reads them. */
 #include <errno.h>
 #include <inttypes.h>
@@ -225,7 +226,8 @@ static int write_capture(sf_cli_t *cli, extract_state_t *st)
     if (lt_overflow)
         fprintf(stderr, "sipflow extract: records of more than %d link types left out\n",
                 MAX_LINKTYPES);
-    bool ng = n_lt > 1 || ends_with(cli->output, ".pcapng");
+    bool ng = n_lt > 1 || ends_with(cli->output, ".pcapng") ||
+              (cli->format_name && strcmp(cli->format_name, "pcapng") == 0);
     FILE *out = cli->out;
     if (ng)
         pcapng_header(out, linktypes, n_lt);
@@ -284,7 +286,7 @@ static void after_run(sf_cli_t *cli)
 
 int sf_cmd_extract(int argc, char **argv)
 {
-    static const char *const formats[] = {"pcap", NULL};
+    static const char *const formats[] = {"pcap", "pcapng", NULL};
     extract_state_t st;
     memset(&st, 0, sizeof st);
     GOptionEntry extra[] = {
@@ -301,7 +303,8 @@ int sf_cmd_extract(int argc, char **argv)
         &cli, "extract", "write every packet of chosen calls to a new capture",
         "Writes every capture record of the chosen calls' messages (all IP fragments and TCP "
         "segments) to a new capture: pcap when the records share one link type, else pcapng "
-        "(also when FILE ends in .pcapng). The inputs are read twice, so '-' cannot be used.",
+        "(also with --format pcapng or when FILE ends in .pcapng). The inputs are read twice, so "
+        "'-' cannot be used.",
         extra, formats, argc, argv);
     if (rc == SF_EXIT_OK) {
         if (st.write && !cli.output) {
