@@ -66,6 +66,10 @@ typedef struct input {
     uint32_t linktype; /* INPUT_PCAP: LINKTYPE of the file */
     uint32_t snaplen;  /* INPUT_PCAP: from the file header */
     uint8_t prec;      /* INPUT_PCAP: 6 or 9, from the magic */
+    uint64_t pcap_off; /* INPUT_PCAP: file offset after the last record */
+    uint8_t rec_hdr;   /* INPUT_PCAP: record header bytes (16; 24 patched) */
+    uint8_t *over;     /* INPUT_PCAP: a record longer than the snaplen */
+    uint32_t over_cap;
     bool has_head;
     uint32_t head_snaplen;
     sf_packet_t head;
@@ -423,6 +427,38 @@ static const bpf_entry_t *prog_for(sf_capture_t *cap, input_t *in, uint32_t lt)
 
 /* ---- inputs ----------------------------------------------------------- */
 
+/* libpcap cuts a record whose caplen exceeds the file's snaplen down to
+ * the snaplen and skips the rest silently (so it looks like an ordinary
+ * snaplen cut). The file position tells the caplen the record really has:
+ * those bytes are read back here, so the record is used whole and reported
+ * as record-invalid (docs/anomalies.md: "the bytes present are used";
+ * issue 6, tests/hostile case caplen-invalid). Only records cut exactly at
+ * the snaplen pay for the ftell(). */
+static void pcap_read_over_snaplen(input_t *in, uint32_t caplen)
+{
+    uint64_t expect = in->pcap_off + in->rec_hdr + caplen;
+    FILE *fp = in->snaplen && caplen >= in->snaplen ? pcap_file(in->pcap) : NULL;
+    long pos = fp ? ftell(fp) : -1;
+    if (pos < 0 || (uint64_t)pos <= expect) {
+        in->pcap_off = expect;
+        return;
+    }
+    in->pcap_off = (uint64_t)pos;
+    uint64_t real = (uint64_t)pos - (expect - caplen);
+    if (real > SF_CAPTURE_BPF_SNAPLEN) return; /* libpcap refuses these anyway */
+    if (real > in->over_cap) {
+        uint8_t *nb = realloc(in->over, (size_t)real);
+        if (!nb) return;
+        in->over = nb;
+        in->over_cap = (uint32_t)real;
+    }
+    if (fseek(fp, pos - (long)real, SEEK_SET) == 0 && fread(in->over, 1, real, fp) == real) {
+        in->head.caplen = (uint32_t)real;
+        in->head.data = in->over;
+    }
+    fseek(fp, pos, SEEK_SET); /* libpcap reads on from here */
+}
+
 /* Reads the input's next record into its head slot. */
 static void advance(sf_capture_t *cap, input_t *in)
 {
@@ -445,6 +481,7 @@ static void advance(sf_capture_t *cap, input_t *in)
             in->head.caplen = h->caplen;
             in->head.len = h->len;
             in->head.data = data;
+            pcap_read_over_snaplen(in, h->caplen);
             in->head_snaplen = in->snaplen;
         } else if (r == PCAP_ERROR_BREAK || r == 0) {
             return; /* -2: clean end of file */
@@ -489,9 +526,10 @@ static void advance(sf_capture_t *cap, input_t *in)
 /* Peeks at the first bytes of a regular file to pick the reader (see the
  * top of this file). Returns true for the own reader; *prec gets the
  * classic pcap precision. */
-static bool wants_own_reader(const char *path, uint8_t *prec)
+static bool wants_own_reader(const char *path, uint8_t *prec, uint8_t *rec_hdr)
 {
     *prec = 6;
+    *rec_hdr = 16;
     if (strcmp(path, "-") == 0) return true;
     struct stat sb;
     if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return true;
@@ -506,6 +544,9 @@ static bool wants_own_reader(const char *path, uint8_t *prec)
     if (n == 4 && ((m[0] == 0xa1 && m[1] == 0xb2 && m[2] == 0x3c && m[3] == 0x4d) ||
                    (m[0] == 0x4d && m[1] == 0x3c && m[2] == 0xb2 && m[3] == 0xa1)))
         *prec = 9; /* nanosecond pcap magic */
+    if (n == 4 && ((m[0] == 0xa1 && m[1] == 0xb2 && m[2] == 0xcd && m[3] == 0x34) ||
+                   (m[0] == 0x34 && m[1] == 0xcd && m[2] == 0xb2 && m[3] == 0xa1)))
+        *rec_hdr = 24; /* Kuznetzov's patched pcap: longer record headers */
     return false;
 }
 
@@ -535,8 +576,8 @@ static void open_input(input_t *in, bool *stdin_used)
         }
         *stdin_used = true;
     }
-    uint8_t prec;
-    if (wants_own_reader(in->name, &prec)) {
+    uint8_t prec, rec_hdr;
+    if (wants_own_reader(in->name, &prec, &rec_hdr)) {
         in->own = sf_capfile_open(in->name, err, sizeof err);
         if (in->own) {
             in->kind = INPUT_OWN;
@@ -551,6 +592,8 @@ static void open_input(input_t *in, bool *stdin_used)
             in->linktype = dlt_to_linktype(pcap_datalink(in->pcap));
             int snap = pcap_snapshot(in->pcap);
             in->snaplen = snap > 0 ? (uint32_t)snap : 0;
+            in->pcap_off = 24; /* the pcap file header */
+            in->rec_hdr = rec_hdr;
             return;
         }
     }
@@ -720,6 +763,7 @@ void sf_capture_close(sf_capture_t *cap)
         input_t *in = &cap->in[i];
         if (in->pcap) pcap_close(in->pcap);
         if (in->own) sf_capfile_close(in->own);
+        free(in->over);
         free(in->name);
         free(in->open_error);
     }

@@ -8,6 +8,7 @@
  * port; a datagram that is not SIP is ignored silently. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "sipflow/ip.h"
 #include "sipflow/net_decode.h"
@@ -78,8 +79,21 @@ static void on_udp(sf_packet_path_t *pp, const sf_net_pdu_t *pdu)
     const char *data = (const char *)pdu->payload;
     uint32_t start, mlen, trailing;
     const char *defect = NULL;
-    if (!sf_sip_frame_datagram(data, pdu->len, &start, &mlen, &trailing, &defect)) return;
     const sf_msg_meta_t *meta = pdu->meta;
+    if (!sf_sip_frame_datagram(data, pdu->len, &start, &mlen, &trailing, &defect)) {
+        /* Not a start line, but it begins with the SIP version: a broken
+         * status line ("SIP/2.0 0 Odd"), not other traffic. Nothing is
+         * dropped silently (issue 6, tests/hostile case sip-garbage). */
+        uint32_t i = 0;
+        while (i < pdu->len && (data[i] == '\r' || data[i] == '\n'))
+            i++;
+        if (pdu->len - i >= 8 && strncasecmp(data + i, "SIP/2.0 ", 8) == 0)
+            sf_anomaly_emit(&pp->anom, meta->file, sf_msg_meta_last_frame(meta), meta->ts,
+                            SF_ANOM_SIP_MALFORMED,
+                            "status line is not \"SIP/2.0 3DIGIT SP Reason-Phrase\" "
+                            "(RFC 3261 7.2): datagram skipped");
+        return;
+    }
     if (trailing) {
         pp->sip_trailing_bytes += trailing;
         sf_anomaly_emit(&pp->anom, meta->file, sf_msg_meta_last_frame(meta), meta->ts,

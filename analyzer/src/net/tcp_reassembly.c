@@ -626,6 +626,22 @@ void sf_tcp_reasm_segment(sf_tcp_reasm_t *r, const sf_tcp_segment_t *seg)
         close_dir(r, &c->d[1], seg->frame, seg->ts);
         return;
     }
+    if (seg->flags & SF_TCP_ACK) {
+        /* The peer acknowledges bytes of the other direction (RFC 9293
+         * 3.4): a hole below that point reached the receiver but not the
+         * capture, so it is lost for good. Declaring it now (before this
+         * segment's own data, which the peer sent after receiving those
+         * bytes), not at the per-direction cap or at close, keeps the
+         * messages after a capture loss in capture order (issue 6,
+         * tests/hostile case tcp-midstream-gap). */
+        dir_t *o = &c->d[idx ^ 1];
+        if (o->state == D_ACTIVE) {
+            int64_t ack_abs = o->next_abs + (int32_t)(seg->ack - o->next_seq);
+            sf_tcp_qseg_t *m;
+            while ((m = sf_tcp_queue_min(o->q)) && m->start > o->next_abs && m->start <= ack_abs)
+                flush_first_hole(r, o, seg->ts);
+        }
+    }
     if (seg->len > 0 && seg->payload) {
         if (d->state == D_NONE) { /* picked up mid-stream */
             d->state = D_ACTIVE;
