@@ -31,7 +31,37 @@ CATEGORIES = {
 }
 
 
+_VERSION = []
+
+
+def tshark_version():
+    if not _VERSION:
+        _VERSION.append(subprocess.run(["tshark", "--version"], stdout=subprocess.PIPE,
+                                       stderr=subprocess.DEVNULL).stdout.decode().splitlines()[0])
+    return _VERSION[0]
+
+
 def tshark_stat(path):
+    """tshark's -z sip,stat figures, cached like the e2e references (keyed by
+    the capture's sha256 and tshark's version) so the normal and the
+    sanitizer suites run tshark once."""
+    import hashlib
+    import json
+    ref = os.environ.get("SIPFLOW_REF_DIR") or os.path.join(common.SOURCE, ".cache", "tshark-ref")
+    h = hashlib.sha256(open(path, "rb").read()).hexdigest()
+    ver = tshark_version()
+    key = os.path.join(ref, f"sipstat-{h}-{hashlib.sha256(ver.encode()).hexdigest()[:12]}.json")
+    if os.path.exists(key):
+        return json.load(open(key))
+    got = tshark_stat_run(path)
+    os.makedirs(ref, exist_ok=True)
+    with open(key + ".tmp", "w") as f:
+        json.dump(got, f)
+    os.replace(key + ".tmp", key)
+    return got
+
+
+def tshark_stat_run(path):
     p = subprocess.run(["tshark", "-n", "-2", "-o", "tcp.reassemble_out_of_order:TRUE", "-r", path,
                         "-q", "-z", "sip,stat"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                        timeout=600)
