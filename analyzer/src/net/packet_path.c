@@ -41,52 +41,55 @@ void sf_packet_path_config_default(sf_packet_path_config_t *cfg)
     cfg->max_tunnel_depth = 8;
 }
 
-/* Parses one framed message and hands it on. defect is the framer's. */
-/* defect_kind: the anomaly kind to report a framing defect as, or
+/* Reports what is wrong with a parsed message and hands it on.
+ * defect_kind: the anomaly kind to report a framing defect as, or
  * SF_ANOM_KIND_COUNT when the framer has reported it already (streams). */
-static void deliver(sf_packet_path_t *pp, const sf_msg_meta_t *meta, const char *buf, uint32_t len,
+static void hand_on(sf_packet_path_t *pp, const sf_msg_meta_t *meta, sf_sip_msg_t *msg,
                     const char *defect, sf_anomaly_kind_t defect_kind)
 {
-    sf_sip_msg_t msg;
-    if (pp->destroying) return;
-    if (!sf_sip_parse(pp->parser, buf, len, &msg)) return;
     if (defect && defect_kind == SF_ANOM_SIP_TRUNCATED) {
         /* a cut message is truncated first of all, whatever else the
          * parser finds missing at its end */
-        if (!msg.malformed) {
-            msg.malformed = defect;
-            msg.malformed_offset = len;
+        if (!msg->malformed) {
+            msg->malformed = defect;
+            msg->malformed_offset = msg->len;
         }
         sf_anomaly_emit(&pp->anom, meta->file, sf_msg_meta_last_frame(meta), meta->ts,
                         SF_ANOM_SIP_TRUNCATED, "%s", defect);
-    } else if (msg.malformed) {
+    } else if (msg->malformed) {
         sf_anomaly_emit(&pp->anom, meta->file, sf_msg_meta_last_frame(meta), meta->ts,
-                        SF_ANOM_SIP_MALFORMED, "%s (byte %u)", msg.malformed, msg.malformed_offset);
+                        SF_ANOM_SIP_MALFORMED, "%s (byte %u)", msg->malformed,
+                        msg->malformed_offset);
     } else if (defect) {
-        msg.malformed = defect;
-        msg.malformed_offset = len;
+        msg->malformed = defect;
+        msg->malformed_offset = msg->len;
         if (defect_kind != SF_ANOM_KIND_COUNT)
             sf_anomaly_emit(&pp->anom, meta->file, sf_msg_meta_last_frame(meta), meta->ts,
                             defect_kind, "%s", defect);
     }
-    if (msg.malformed) pp->sip_malformed++;
+    if (msg->malformed) pp->sip_malformed++;
     pp->sip_messages++;
-    if (pp->sink.message) pp->sink.message(pp->sink.user, meta, &msg);
+    if (pp->sink.message) pp->sink.message(pp->sink.user, meta, msg);
 }
 
 static void on_udp(sf_packet_path_t *pp, const sf_net_pdu_t *pdu)
 {
     const char *data = (const char *)pdu->payload;
-    uint32_t start, mlen, trailing;
-    const char *defect = NULL;
     const sf_msg_meta_t *meta = pdu->meta;
-    if (!sf_sip_frame_datagram(data, pdu->len, &start, &mlen, &trailing, &defect)) {
+    sf_sip_msg_t msg;
+    if (pp->destroying) return;
+    /* RFC 3261 18.3: a datagram is one message. It is parsed in place at
+     * once (no separate framing scan: the parser's Content-Length and body
+     * give the message's end); leading CRLFs (keep-alives, RFC 5626 4.4.1)
+     * are skipped. */
+    uint32_t i = 0;
+    while (i < pdu->len && (data[i] == '\r' || data[i] == '\n'))
+        i++;
+    if (i == pdu->len) return;
+    if (!sf_sip_parse(pp->parser, data + i, pdu->len - i, &msg)) {
         /* Not a start line, but it begins with the SIP version: a broken
          * status line ("SIP/2.0 0 Odd"), not other traffic. Nothing is
          * dropped silently (issue 6, tests/hostile case sip-garbage). */
-        uint32_t i = 0;
-        while (i < pdu->len && (data[i] == '\r' || data[i] == '\n'))
-            i++;
         if (pdu->len - i >= 8 && strncasecmp(data + i, "SIP/2.0 ", 8) == 0)
             sf_anomaly_emit(&pp->anom, meta->file, sf_msg_meta_last_frame(meta), meta->ts,
                             SF_ANOM_SIP_MALFORMED,
@@ -94,19 +97,31 @@ static void on_udp(sf_packet_path_t *pp, const sf_net_pdu_t *pdu)
                             "(RFC 3261 7.2): datagram skipped");
         return;
     }
-    if (trailing) {
-        pp->sip_trailing_bytes += trailing;
-        sf_anomaly_emit(&pp->anom, meta->file, sf_msg_meta_last_frame(meta), meta->ts,
-                        SF_ANOM_SIP_TRAILING_BYTES,
-                        "%u bytes after the declared body discarded (RFC 3261 18.3)", trailing);
+    const char *defect = NULL;
+    sf_anomaly_kind_t kind = SF_ANOM_SIP_MALFORMED;
+    if (msg.content_length >= 0 && msg.body.p) {
+        uint32_t end = (uint32_t)(msg.body.p - msg.buf) + msg.body.len;
+        if ((uint64_t)msg.content_length > msg.body.len) {
+            defect = "body shorter than Content-Length";
+            kind = SF_ANOM_SIP_TRUNCATED;
+        } else if (end < msg.len) {
+            /* bytes after the declared body are not part of the message */
+            uint32_t trailing = msg.len - end;
+            pp->sip_trailing_bytes += trailing;
+            sf_anomaly_emit(&pp->anom, meta->file, sf_msg_meta_last_frame(meta), meta->ts,
+                            SF_ANOM_SIP_TRAILING_BYTES,
+                            "%u bytes after the declared body discarded (RFC 3261 18.3)",
+                            trailing);
+            msg.len = end;
+        }
     }
     /* A snaplen-cut datagram whose framing looked complete (no
      * Content-Length, say) is still cut: say so. */
-    sf_anomaly_kind_t kind = SF_ANOM_SIP_MALFORMED;
-    if (pdu->truncated && !defect) defect = "datagram cut short by the capture snaplen";
-    if (defect && (pdu->truncated || strncmp(defect, "body shorter", 12) == 0))
+    if (pdu->truncated) {
+        if (!defect) defect = "datagram cut short by the capture snaplen";
         kind = SF_ANOM_SIP_TRUNCATED;
-    deliver(pp, meta, data + start, mlen, defect, kind);
+    }
+    hand_on(pp, meta, &msg, defect, kind);
 }
 
 static void on_pdu(void *user, const sf_net_pdu_t *pdu)
@@ -138,7 +153,10 @@ static void on_pdu(void *user, const sf_net_pdu_t *pdu)
 static void on_raw_message(void *user, const sf_msg_meta_t *meta, const char *buf, uint32_t len,
                            const char *defect)
 {
-    deliver(user, meta, buf, len, defect, SF_ANOM_KIND_COUNT); /* the framer reported it */
+    sf_packet_path_t *pp = user;
+    sf_sip_msg_t msg;
+    if (pp->destroying || !sf_sip_parse(pp->parser, buf, len, &msg)) return;
+    hand_on(pp, meta, &msg, defect, SF_ANOM_KIND_COUNT); /* the framer reported it */
 }
 
 static void *tcp_open(void *user, uint32_t file, const sf_endpoint_t *src, const sf_endpoint_t *dst,
