@@ -68,8 +68,10 @@ sf_slice_t sf_flow_header_value(const sf_sip_msg_t *m, sf_sip_hdr_t id)
  * <...>, or up to the first ';' of an addr-spec. */
 sf_slice_t sf_flow_uri_of(sf_slice_t v)
 {
+    /* v.p is NULL when the header is absent: NULL + 0 is undefined, so
+     * check before computing end (same class as a fuzz finding). */
+    if (!v.p) return v;
     const char *p = v.p, *end = v.p + v.len;
-    if (!p) return v;
     const char *lt = memchr(p, '<', v.len);
     if (lt) {
         const char *gt = memchr(lt, '>', (size_t)(end - lt));
@@ -149,7 +151,7 @@ static void enforce_caps(sf_engine_t *e)
                     e->stats.open_dialogs > e->cfg.max_dialogs ||
                     e->stats.open_calls > e->cfg.max_calls;
         if (!over || e->timers.n == 0) return;
-        sf_timer_t *t = e->timers.items[0];
+        sf_timer_t *t = e->timers.items[0].t;
         sf_timer_cancel(&e->timers, t);
         switch (t->kind) {
         case TIMER_TXN: e->stats.txns_evicted++; sf_flow_txn_free(e, (txn_t *)t); break;

@@ -10,13 +10,22 @@
 #include <stdint.h>
 
 typedef struct sf_timer {
-    int64_t deadline; /* ns since the epoch, capture time */
+    int64_t deadline; /* ns since the epoch, capture time: when it fires */
+    int64_t key;      /* its place in the heap (<= deadline; see timer_heap.c) */
     uint32_t index;   /* position in the heap + 1; 0 = not armed */
     uint8_t kind;     /* what object holds it (owner-defined) */
 } sf_timer_t;
 
+/* The key is kept beside the pointer so comparisons never touch the
+ * timers' owners (a heap of tens of thousands of calls and transactions
+ * otherwise costs a cache miss per comparison). */
+typedef struct sf_timer_slot {
+    int64_t key;
+    sf_timer_t *t;
+} sf_timer_slot_t;
+
 typedef struct sf_timer_heap {
-    sf_timer_t **items;
+    sf_timer_slot_t *items;
     uint32_t n, cap;
 } sf_timer_heap_t;
 
