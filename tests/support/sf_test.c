@@ -54,7 +54,10 @@ uint8_t *sf_test_read_file(const char *path, size_t *len)
         buf = nb;
     }
     fclose(f);
-    if (buf) *len = n;
+    if (buf) {
+        buf[n] = 0; /* n < cap: the loop grows before it fills; callers may sscanf */
+        *len = n;
+    }
     return buf;
 }
 

@@ -22,6 +22,7 @@
  * out by sf_capture_next() is advanced at the start of the next call. */
 #include "sipflow/capture.h"
 
+#include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -584,8 +585,18 @@ static void open_input(input_t *in, bool *stdin_used)
             return;
         }
     } else {
-        in->pcap =
-            pcap_open_offline_with_tstamp_precision(in->name, PCAP_TSTAMP_PRECISION_NANO, err);
+        /* libpcap reads each record with fread: a 1 MiB stdio buffer
+         * instead of the default 4 KiB turns a read(2) per few records into
+         * one per thousands (measured: the read path was a quarter of the
+         * packet path's time). libpcap owns the FILE from here on. */
+        FILE *f = fopen(in->name, "rb");
+        if (f) {
+            setvbuf(f, NULL, _IOFBF, 1u << 20);
+            in->pcap = pcap_fopen_offline_with_tstamp_precision(f, PCAP_TSTAMP_PRECISION_NANO, err);
+            if (!in->pcap) fclose(f);
+        } else {
+            snprintf(err, sizeof err, "%s: %s", in->name, strerror(errno));
+        }
         if (in->pcap) {
             in->kind = INPUT_PCAP;
             in->prec = prec;

@@ -36,7 +36,9 @@ uint64_t sf_hash_bytes(uint64_t seed, const void *p, size_t n)
         n -= 8;
     }
     uint64_t w = 0;
-    memcpy(&w, s, n);
+    /* An absent key (To URI of a REGISTER without To) is (NULL, 0):
+     * memcpy from NULL is undefined even for 0 bytes (fuzz finding). */
+    if (n) memcpy(&w, s, n);
     h = (h ^ w) * 0x94d049bb133111ebull;
     h ^= h >> 30;
     h *= 0xbf58476d1ce4e5b9ull;

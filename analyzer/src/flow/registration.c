@@ -82,7 +82,8 @@ void sf_flow_reg_detach_txn(txn_t *t)
 static int64_t granted_expires(const sf_sip_msg_t *m)
 {
     sf_slice_t v = sf_flow_header_value(m, SF_HDR_CONTACT);
-    const char *p = v.p, *end = v.p + v.len;
+    /* No Contact: v.p is NULL, and NULL + 0 is undefined (fuzz finding). */
+    const char *p = v.p, *end = v.p ? v.p + v.len : NULL;
     for (; p && p + 8 <= end; p++) {
         if ((p[0] == 'e' || p[0] == 'E') && strncasecmp(p, "expires=", 8) == 0 &&
             (p == v.p || p[-1] == ';' || p[-1] == ' ')) {

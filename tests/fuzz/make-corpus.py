@@ -1,0 +1,119 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Writes the small committed seeds in tests/fuzz/corpus/ (made here, not
+taken from anywhere). Re-run after changing a harness's input format:
+    tests/fuzz/make-corpus.py"""
+import gzip
+import os
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def put(harness, name, data):
+    d = os.path.join(HERE, "corpus", harness)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+# ---- fuzz_engine: 8 bytes per message (see fuzz_engine.c) -----------------
+M = {"INVITE": 0, "ACK": 1, "BYE": 2, "CANCEL": 3, "OPTIONS": 4, "REGISTER": 5, "PRACK": 6}
+CODES = [100, 180, 181, 183, 199, 200, 202, 300, 301, 302, 380, 400, 401, 403, 404, 407, 408,
+         420, 422, 480, 481, 482, 483, 486, 487, 488, 491, 500, 502, 503, 504, 600, 603, 604,
+         606, 699]
+
+
+def req(method, callid=0, ftag=0, ttag=0, sdp=False, branch=0, cseq=1, src=0, dst_far=True,
+        step=1, extra=0, val=0, tcp=False):
+    b1 = callid | ftag << 2 | ttag << 4 | (0x80 if sdp else 0)
+    b5 = src | (4 if dst_far else 0) | step << 4 | (0x80 if tcp else 0)
+    return bytes([M[method], b1, branch | extra << 6, cseq - 1, 0, b5, val, 0])
+
+
+def rsp(code, method, callid=0, ftag=0, ttag=1, sdp=False, branch=0, cseq=1, src=2,
+        dst_far=False, step=1, extra=0, val=0, tcp=False):
+    b0 = 144 + CODES.index(code)  # 144 % 36 == 0
+    b1 = callid | ftag << 2 | ttag << 4 | (0x80 if sdp else 0)
+    b5 = src | (4 if dst_far else 0) | step << 4 | (0x80 if tcp else 0)
+    return bytes([b0, b1, branch | extra << 6, cseq - 1, M[method], b5, val, 0])
+
+
+basic = b"\x00" + req("INVITE", sdp=True, branch=1) + rsp(100, "INVITE", ttag=0, branch=1) + \
+    rsp(180, "INVITE", branch=1) + rsp(200, "INVITE", branch=1, sdp=True, extra=3, val=90) + \
+    req("ACK", ttag=1, branch=2) + req("BYE", ttag=1, branch=3, cseq=2, extra=2, val=16) + \
+    rsp(200, "BYE", branch=3, cseq=2)
+put("fuzz_engine", "basic-call", basic)
+cancel = b"\x00" + req("INVITE", branch=1) + rsp(180, "INVITE", branch=1) + \
+    req("CANCEL", branch=1) + rsp(200, "CANCEL", branch=1) + rsp(487, "INVITE", branch=1) + \
+    req("ACK", ttag=1, branch=1)
+put("fuzz_engine", "cancel", cancel)
+register = b"\x01" + req("REGISTER", branch=4, extra=1, val=60, dst_far=False) + \
+    rsp(401, "REGISTER", branch=4, src=1, dst_far=True) + \
+    req("REGISTER", branch=5, cseq=2, extra=1, val=60, dst_far=False) + \
+    rsp(200, "REGISTER", branch=5, cseq=2, src=1, dst_far=True, extra=1, val=60)
+put("fuzz_engine", "register-challenge", register)
+busy = b"\x02" + req("INVITE", branch=1, tcp=True) + req("INVITE", branch=1, step=3, tcp=True) + \
+    rsp(486, "INVITE", branch=1, tcp=True) + rsp(486, "INVITE", branch=1, step=3, tcp=True) + \
+    req("ACK", ttag=1, branch=1, tcp=True) + rsp(200, "BYE", callid=3, branch=6)
+put("fuzz_engine", "busy-retransmitted", busy)
+
+# ---- fuzz_sip_parser / fuzz_sip_stream / fuzz_json -------------------------
+INVITE = (
+    "INVITE sip:bob@example.com;transport=tcp SIP/2.0\r\n"
+    "Via: SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bK1;rport;received=192.0.2.9\r\n"
+    "v: SIP/2.0/TCP p.example.com;branch=z9hG4bK2, SIP/2.0/UDP q;branch=x\r\n"
+    "f: \"A \\\"q\\\" b\" <sip:alice:pw@example.com:5070;user=phone?x=y>;tag=ab\r\n"
+    "t: sip:bob@example.com;tag=cd\r\n"
+    "i: abc@h\r\nCSeq: 7 INVITE\r\nMax-Forwards: 70\r\nExpires: 120\r\n"
+    "m: <sips:c@[::1]:1>;expires=5, *\r\n"
+    "Route: <sip:r1;lr>,<sip:r2;lr>\r\nRecord-Route: <sip:rr;lr>\r\n"
+    "Authorization: Digest username=\"a\", realm=\"r\", nonce=\"n\", uri=\"sip:x\"\r\n"
+    "Reason: Q.850;cause=16;text=\"Normal\"\r\nWarning: 399 h \"w1\", 307 g \"w2\"\r\n"
+    "Session-Expires: 1800;refresher=uas\r\nRSeq: 3\r\nRAck: 3 7 INVITE\r\n"
+    "P-Asserted-Identity: <tel:+15551234;phone-context=x>\r\n"
+    "Subject: folded\r\n  line\r\n"
+    "c: application/sdp\r\nl: 132\r\n\r\n"
+    "v=0\r\no=- 1 2 IN IP6 ::1\r\ns=-\r\nc=IN IP4 224.2.1.1/127/3\r\nt=0 0\r\n"
+    "m=audio 4000/2 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\na=recvonly\r\n")
+put("fuzz_sip_parser", "many-headers", INVITE.encode())
+RESP = ("SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@h>;tag=1\r\n"
+        "To: <sip:b@h>;tag=2\r\nCall-ID: x\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n")
+put("fuzz_sip_parser", "response", RESP.encode())
+stream = ("\r\n\r\n" + RESP + INVITE + "garbage\r\n" + RESP.replace("Content-Length: 0\r\n", "")
+          + RESP).encode()
+put("fuzz_sip_stream", "three-messages-chunks", b"\x10\x12\x34\x03" + stream)
+put("fuzz_sip_stream", "three-messages-whole", b"\x80\x00\x01\x00" + stream)
+put("fuzz_json", "utf8", "plain \"q\" \\ \t\n é € 𝄞 ".encode() + b"\x00\xc0\xaf\xed\xa0\x80\xf4\x90\x80\x80\xff")
+
+
+# ---- fuzz_capture_file / fuzz_packet_path: one SIP/UDP packet --------------
+def udp_ipv4(payload, src=(192, 0, 2, 1), dst=(192, 0, 2, 2), sport=5060, dport=5060):
+    udp = struct.pack(">HHHH", sport, dport, 8 + len(payload), 0) + payload
+    ip = struct.pack(">BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), 1, 0, 64, 17, 0, bytes(src),
+                     bytes(dst))
+    return ip + udp
+
+
+ip = udp_ipv4(RESP.encode())
+eth = b"\x02" * 6 + b"\x04" * 6 + b"\x08\x00" + ip
+pcap = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 65535, 1)
+pcap += struct.pack("<IIII", 1700000000, 5, len(eth), len(eth)) + eth
+put("fuzz_capture_file", "pcap-eth", pcap)
+put("fuzz_capture_file", "pcap-gzip", gzip.compress(pcap, mtime=0))
+
+
+def block(btype, body):
+    body += b"\x00" * (-len(body) % 4)
+    return struct.pack("<II", btype, 12 + len(body)) + body + struct.pack("<I", 12 + len(body))
+
+
+ng = block(0x0A0D0D0A, struct.pack("<IHHq", 0x1A2B3C4D, 1, 0, -1))
+ng += block(1, struct.pack("<HHI", 1, 0, 65535))
+ng += block(1, struct.pack("<HHI", 101, 0, 128) + struct.pack("<HHB3x", 9, 1, 9) + b"\x00" * 4)
+ng += block(6, struct.pack("<IIIII", 0, 0, 1000, len(eth), len(eth)) + eth)
+ng += block(6, struct.pack("<IIIII", 1, 0, 2000, 128, len(ip)) + ip[:128])
+ng += block(3, struct.pack("<I", len(ip)) + ip)
+put("fuzz_capture_file", "pcapng-two-ifaces", ng)
+put("fuzz_packet_path", "eth-and-raw", b"\x00" + bytes([0x20]) + struct.pack(">H", len(eth)) + eth
+    + bytes([0x21 | 0x10]) + struct.pack(">H", 60) + ip[:60])
