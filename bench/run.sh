@@ -149,6 +149,34 @@ else
     TS_NOTE="not measured (--no-tshark)"
 fi
 
+# ---------------------------------------------------------------- layers
+# sipflow_bench (built beside the sipflow binary, bench/sipflow_bench) times
+# the packet path alone (capture -> parsed SIP) and the path plus the flow
+# engine with a statistics sink, with no output formatting; tshark -z
+# sip,stat on the slice is the engine's reference.
+LAYERS='' ZS_NOTE=''
+BENCH_BIN=${SIPFLOW_BENCH:-$(dirname "${SIPFLOW:-/nonexistent}")/bench/sipflow_bench}
+if [ -x "$BENCH_BIN" ]; then
+    for mode in path engine; do
+        best=''
+        for _ in 1 2 3; do
+            row=$("$BENCH_BIN" "$mode" "$BIG") || { best="| sipflow_bench $mode | failed |"; break; }
+            s=$(echo "$row" | awk -F'|' '{gsub(/ /, "", $3); print $3}')
+            if [ -z "$best" ] || awk -v a="$s" -v b="$(echo "$best" | awk -F'|' '{gsub(/ /, "", $3); print $3}')" 'BEGIN{exit !(a < b)}'; then best=$row; fi
+        done
+        LAYERS="$LAYERS$best"$'\n'
+        log "  $best"
+    done
+else
+    LAYERS="| sipflow_bench | not built ($BENCH_BIN) |"$'\n'
+fi
+if [ "$DO_TSHARK" = 1 ] && [ -f "$WORK/slice.pcap" ]; then
+    t0=$(now_ns)
+    timeout "$TS_TIMEOUT" tshark -r "$WORK/slice.pcap" -q -z sip,stat >/dev/null 2>&1 || true
+    ZS_S=$(awk -v a="$t0" -v b="$(now_ns)" 'BEGIN{printf "%.3f", (b-a)/1e9}')
+    ZS_NOTE=$(awk -v n="$TS_PACKETS" -v s="$ZS_S" 'BEGIN{printf "tshark -q -z sip,stat on the same %d-packet slice: %.2f s, %.0f messages/s", n, s, n / s}')
+fi
+
 # ---------------------------------------------------------------- report
 TABLE=$(awk -v pk="$PACKETS" -v fb="$FILE_BYTES" \
     -v bs="$BARE_S" -v brss="$BARE_RSS" \
@@ -189,6 +217,16 @@ CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
     echo "- Wall time by clock (best of 3 for the bare loop, best of 2 for sipflow, 1 run of tshark), peak RSS by /usr/bin/time -v; MB = 10^6 bytes of the pcap file"
     echo
     echo "$TABLE"
+    echo
+    echo "## Per layer (same run; best of 3; no output formatting)"
+    echo
+    echo "| layer | seconds | SIP messages/s | MB/s | peak RSS MB | input |"
+    echo "|---|---:|---:|---:|---:|---|"
+    printf '%s' "$LAYERS"
+    echo
+    echo "- path = capture -> link -> IP/defrag -> UDP/TCP -> framing -> parsed SIP message (issue target: >= 50% of the bare loop's packet rate, RSS <= 64 MB)"
+    echo "- engine = path + transactions, dialogs, calls, registrations and the statistics sink, what \`sipflow stats\` runs (target: >= 1 M messages/s, RSS <= 64 MB)"
+    [ -z "$ZS_NOTE" ] || echo "- $ZS_NOTE"
     echo
     echo "Commands: \`bench/work/bare_loop FILE\`; \`\$SIPFLOW messages --format none FILE\`; \`editcap -r FILE slice.pcap 1-$SLICE\` then \`tshark -r slice.pcap -Y sip -T fields -e frame.number > /dev/null\`."
 } >"$RESULTS"

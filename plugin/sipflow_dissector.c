@@ -291,7 +291,10 @@ static void render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, sf
         proto_item_set_generated(si);
         proto_tree *call_tree = NULL;
         if (m->call) render_call(t, pinfo, tvb, st, m, &call_tree);
-        if (m->dialog) add_gen_uint(t, hf_dialog_num, tvb, m->dialog);
+        if (m->dialog) {
+            add_gen_uint(t, hf_dialog_num, tvb, m->dialog);
+            add_gen_string(t, hf_dialog_state, tvb, sf_dialog_state_name(m->dialog_state));
+        }
         if (m->txn) render_txn(t, pinfo, tvb, st, m);
         if (m->retransmission) {
             proto_item *ri = add_gen_true(t, hf_msg_retrans, tvb);

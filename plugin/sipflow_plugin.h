@@ -28,6 +28,7 @@ typedef struct sfp_msg {
     uint32_t call, dialog, txn, registration;
     uint32_t offset, len; /* bytes of the message in the frame's SIP tvb (first pass) */
     sf_txn_state_t txn_state;
+    sf_dialog_state_t dialog_state; /* when dialog != 0 */
     uint16_t status; /* 0 for requests */
     bool is_request;
     bool retransmission;

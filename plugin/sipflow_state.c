@@ -27,6 +27,7 @@ static void on_message(void *user, const sf_msg_info_t *info)
     m->txn = info->txn;
     m->registration = info->registration;
     m->txn_state = info->txn_state;
+    m->dialog_state = info->dialog_state;
     m->retransmission = info->retransmission;
     m->is_request = info->msg->is_request;
     m->status = info->msg->is_request ? 0 : info->msg->status;

@@ -23,6 +23,7 @@ typedef struct fh_msg {
     uint32_t call, dialog, txn, registration;
     bool retrans;
     sf_txn_state_t state;
+    sf_dialog_state_t dstate; /* dialog state after the message */
 } fh_msg_t;
 
 typedef struct fh_call {
@@ -96,7 +97,8 @@ static inline void fh_on_message(void *u, const sf_msg_info_t *i)
                                       .txn = i->txn,
                                       .registration = i->registration,
                                       .retrans = i->retransmission,
-                                      .state = i->txn_state};
+                                      .state = i->txn_state,
+                                      .dstate = i->dialog_state};
 }
 
 static inline void fh_on_txn(void *u, const sf_txn_info_t *t)

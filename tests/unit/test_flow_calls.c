@@ -115,6 +115,11 @@ static void test_forking_two_dialogs(void **s)
     assert_int_equal(fh_msg(&h, f_ok1)->dialog, d1);
     assert_int_equal(fh_msg(&h, f_ok2)->dialog, d2);
     assert_int_equal(fh_msg(&h, f_bye2)->dialog, d2);
+    /* the dialog state after each message (12.1: 180 with a To tag makes an
+     * early dialog, 2xx confirms it, BYE ends it) */
+    assert_int_equal(fh_msg(&h, f_r1)->dstate, SF_DIALOG_EARLY);
+    assert_int_equal(fh_msg(&h, f_ok1)->dstate, SF_DIALOG_CONFIRMED);
+    assert_int_equal(fh_msg(&h, f_bye2)->dstate, SF_DIALOG_TERMINATED);
     assert_false(fh_msg(&h, f_ok2)->retrans);
     sf_engine_stats_t st;
     sf_engine_get_stats(h.e, &st);

@@ -232,6 +232,7 @@ typedef struct sf_msg_info {
     uint32_t registration; /* 0 = none */
     bool retransmission;
     sf_txn_state_t txn_state; /* after this message */
+    sf_dialog_state_t dialog_state; /* after this message (when dialog != 0) */
     uint16_t hop;
 } sf_msg_info_t;
 

@@ -265,6 +265,7 @@ void sf_engine_push(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_
     info.txn_state = t ? t->state : SF_TXN_CALLING;
     info.hop = t ? t->hop : 0;
     info.dialog = d ? d->number : 0;
+    info.dialog_state = d ? d->state : SF_DIALOG_EARLY;
     info.call = c ? c->pub.number : 0;
     info.registration = (t && t->reg) ? t->reg->pub.number : 0;
     info.retransmission = retrans;
