@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # One entry point for setting up, building and testing sipflow on Debian 12.
-#   scripts/dev.sh demo   install what is missing, build, run sipflow on a bundled capture
+#   scripts/dev.sh demo   install what is missing, build, run sipflow on bundled captures
 #   scripts/dev.sh test   install what is missing, build (normal + ASan/UBSan), run every test
 #   scripts/dev.sh deps   only install missing Debian packages
 #   scripts/dev.sh build  only build (build/)
@@ -42,6 +42,8 @@ demo)
     build build
     echo "== build/sipflow messages pcaps/udp-basic-call.pcap"
     build/sipflow messages pcaps/udp-basic-call.pcap
+    echo "== build/sipflow pcaps/udp-busy-486.pcap   (summary, then each failed call's ladder)"
+    build/sipflow pcaps/udp-busy-486.pcap
     ;;
 test)
     deps
