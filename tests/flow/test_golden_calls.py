@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Golden call lists for every capture in pcaps/: `sipflow calls --format json`
-is compared byte for byte with tests/flow/golden/<capture>.calls.jsonl, and
+"""Golden call lists and statistics for every capture in pcaps/: `sipflow calls`
+(json, text, csv) and `sipflow stats` (text, csv, json) are compared byte for
+byte with tests/flow/golden/<capture>.<command>.<format>; the call list is
 checked semantically against pcaps/ground-truth.json (number of calls per
 outcome; every SIP message of the capture belongs to a call; every frame of a
 call's messages is listed). `--update` rewrites the goldens (review the diff)."""
@@ -31,13 +32,28 @@ def main():
         if p.returncode != 0:
             failures.append(f"{name}: exit {p.returncode}: {p.stderr.decode()}")
             continue
-        golden = os.path.join(HERE, "golden", name + ".calls.jsonl")
-        if update:
-            with open(golden, "wb") as f:
-                f.write(p.stdout)
-        elif not os.path.exists(golden) or open(golden, "rb").read() != p.stdout:
-            failures.append(f"{name}: output differs from {os.path.relpath(golden, SRC)} "
-                            f"(run {sys.argv[0]} --update and review the diff)")
+        # every output format of calls and stats, byte for byte (TZ=UTC,
+        # NO_COLOR=1 come from ctest's environment; --utc pins text times)
+        outputs = {".calls.jsonl": p.stdout}
+        for suffix, args in ((".calls.txt", ["calls", "--utc"]),
+                             (".calls.csv", ["calls", "--utc", "--format", "csv"]),
+                             (".stats.txt", ["stats"]),
+                             (".stats.csv", ["stats", "--format", "csv"]),
+                             (".stats.json", ["stats", "--format", "json"])):
+            q = subprocess.run([BIN, args[0], "-q", *args[1:], path], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, timeout=120,
+                               env={**os.environ, "TZ": "UTC", "NO_COLOR": "1"})
+            if q.returncode != 0:
+                failures.append(f"{name}: {' '.join(args)} exit {q.returncode}")
+            outputs[suffix] = q.stdout
+        for suffix, out in outputs.items():
+            golden = os.path.join(HERE, "golden", name + suffix)
+            if update:
+                with open(golden, "wb") as f:
+                    f.write(out)
+            elif not os.path.exists(golden) or open(golden, "rb").read() != out:
+                failures.append(f"{name}: output differs from {os.path.relpath(golden, SRC)} "
+                                f"(run {sys.argv[0]} --update and review the diff)")
         calls = [json.loads(l) for l in p.stdout.decode().splitlines()]
         t = truth.get(name)
         if t is None:
