@@ -9,6 +9,8 @@ with --format json):
   all), never a signal; stderr carries no sanitizer report; every stdout
   line is a JSON object;
 - peak RSS <= 64 MB (skipped in a sanitizer build: SIPFLOW_SANITIZE=1);
+- in every build, the library's own allocation high-water marks (engine objects,
+  TCP out-of-order queue, IP fragment table; SIPFLOW_MEMSTATS) stay <= 64 MiB;
 - the stated anomaly kinds are reported at the stated frames;
 - every message of the embedded real call is reported, in order, from the
   frames that carried it, not flagged, and `calls` shows it answered;
@@ -22,6 +24,7 @@ also counts this process's own RSS at fork time)
 """
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -31,6 +34,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_hostile as mh  # noqa: E402
 
 RSS_LIMIT_KB = 64 * 1024
+# the engine's, TCP queue's and fragment table's own counts, all builds
+ALLOC_LIMIT = 64 * 1024 * 1024
 RUN_TIMEOUT = 600  # seconds per command: hang detection only
 COMMANDS = ("messages", "anomalies", "calls", "stats")
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
@@ -115,7 +120,10 @@ def run(cmd, path, tmp):
     if launcher and os.path.exists(launcher):
         argv = [launcher, stat] + argv
     with open(out, "wb") as fo, open(err, "wb") as fe:
-        p = subprocess.Popen(argv, stdout=fo, stderr=fe)
+        # SIPFLOW_MEMSTATS: the tool prints the library's own allocation
+        # high-water marks, checked below in every build (the only memory
+        # figure that means something under ASan)
+        p = subprocess.Popen(argv, stdout=fo, stderr=fe, env={**os.environ, "SIPFLOW_MEMSTATS": "1"})
         if argv[0] != launcher:
             # No launcher (run by hand): wait4 here. The figure then
             # includes this Python process's RSS at fork time, so it is
@@ -176,6 +184,12 @@ def check_case(name, fx, exp, tmp, sanitize):
         for s in exp.get("stderr", []):
             if s not in err:
                 fails.append(f"{cmd}: stderr lacks {s!r}: {err.strip()[:300]!r}")
+        m = re.search(r"memory peak: engine (\d+) bytes, tcp out-of-order (\d+) bytes, "
+                      r"ip fragments (\d+) bytes", err)
+        if rc >= 0 and rc != 1 and not m:
+            fails.append(f"{cmd}: no 'memory peak' line on stderr")
+        elif m and sum(int(x) for x in m.groups()) > ALLOC_LIMIT:
+            fails.append(f"{cmd}: library allocation high-water {m.groups()} bytes > 64 MiB")
         if rss is not None:
             peak = max(peak, rss)
             if exact and not sanitize and rss > RSS_LIMIT_KB:

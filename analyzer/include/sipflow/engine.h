@@ -283,7 +283,10 @@ typedef struct sf_engine_stats {
     uint64_t txns_evicted, dialogs_evicted, calls_evicted;
     uint64_t orphan_responses; /* responses matching no transaction */
     uint32_t open_txns, open_dialogs, open_calls; /* now */
-    uint64_t bytes_in_use;     /* engine-owned memory now (approximate) */
+    uint64_t bytes_in_use;     /* engine-owned memory now: the library's own count of what
+                                * it allocated for transactions, dialogs, calls (with their
+                                * strings, frames, ladder) and registrations */
+    uint64_t bytes_peak;       /* the most bytes_in_use has been */
     int64_t t1_ns;             /* in use (inferred or set) */
 } sf_engine_stats_t;
 

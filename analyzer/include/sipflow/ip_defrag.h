@@ -93,6 +93,7 @@ typedef struct sf_defrag_stats {
     uint64_t evicted;           /* dropped at a cap */
     uint32_t pending_datagrams; /* now */
     uint64_t pending_bytes;     /* now */
+    uint64_t pending_peak;      /* the most pending_bytes has been */
 } sf_defrag_stats_t;
 
 typedef struct sf_defrag sf_defrag_t;

@@ -46,6 +46,7 @@ typedef struct sf_packet_path_stats {
     uint64_t frag_incomplete;    /* never completed */
     uint64_t frag_evicted;
     uint64_t frag_overlaps;
+    uint64_t frag_pending_peak;  /* most fragment bytes held at once */
     uint64_t udp, tcp, icmp;
     uint64_t sip_messages;
     uint64_t sip_malformed;

@@ -79,6 +79,7 @@ typedef struct sf_tcp_stats {
     uint64_t pending_dropped_bytes;  /* out-of-order data dropped at caps */
     uint32_t streams_open;           /* now */
     uint64_t pending_bytes;          /* now */
+    uint64_t pending_peak;           /* the most pending_bytes has been */
 } sf_tcp_stats_t;
 
 typedef struct sf_tcp_reasm sf_tcp_reasm_t;

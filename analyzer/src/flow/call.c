@@ -9,6 +9,8 @@
 #include "flow_internal.h"
 #include "sipflow/sdp.h"
 
+static void call_account(sf_engine_t *e, call_t *c);
+
 const char *sf_outcome_name(sf_outcome_t o)
 {
     static const char *const names[SF_OUTCOME_COUNT] = {
@@ -110,6 +112,7 @@ call_t *sf_flow_call_create(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_
     c->deep_code = 0;
     e->stats.calls++;
     e->stats.open_calls++;
+    call_account(e, c);
     sf_timer_set(&e->timers, &c->timer, e->now + e->cfg.call_idle_ns);
     return c;
 }
@@ -558,6 +561,7 @@ void sf_flow_call_message(sf_engine_t *e, call_t *c, txn_t *t, dialog_t *d,
             }
         }
     }
+    call_account(e, c);
     set_deadline(e, c);
 }
 
@@ -639,8 +643,26 @@ static void decide(sf_engine_t *e, call_t *c, bool capture_ended)
     }
 }
 
+/* What a call holds now, for the engine's allocation count. */
+static uint64_t call_bytes(const call_t *c)
+{
+    return sizeof *c + c->keylen + c->arena.total +
+           (uint64_t)c->cap_frames * (sizeof(uint64_t) + sizeof(uint32_t)) +
+           (uint64_t)c->cap_arrows * sizeof(sf_arrow_t) +
+           (uint64_t)c->cap_endpoints * sizeof(sf_call_endpoint_t);
+}
+
+static void call_account(sf_engine_t *e, call_t *c)
+{
+    uint64_t now = call_bytes(c);
+    sf_flow_mem(e, (int64_t)now - (int64_t)c->accounted);
+    c->accounted = now;
+}
+
 static void call_free(sf_engine_t *e, call_t *c)
 {
+    sf_flow_mem(e, -(int64_t)c->accounted);
+    c->accounted = 0;
     while (c->txns) sf_flow_call_detach_txn(c->txns);
     while (c->dialogs) {
         dialog_t *d = c->dialogs;

@@ -68,6 +68,7 @@ dialog_t *sf_flow_dialog_create(sf_engine_t *e, sf_slice_t cid, sf_slice_t t1, s
     d->last_ns = e->now;
     e->stats.dialogs++;
     e->stats.open_dialogs++;
+    sf_flow_mem(e, (int64_t)(sizeof *d + n));
     sf_timer_set(&e->timers, &d->timer, e->now + e->cfg.call_idle_ns);
     return d;
 }
@@ -112,6 +113,7 @@ void sf_flow_dialog_free(sf_engine_t *e, dialog_t *d)
     sf_timer_cancel(&e->timers, &d->timer);
     sf_hmap_remove(&e->dialogs, d->hash, d);
     e->stats.open_dialogs--;
+    sf_flow_mem(e, -(int64_t)(sizeof *d + d->keylen));
     free(d->key);
     free(d);
 }

@@ -117,6 +117,7 @@ struct call {
     txn_t *txns;              /* head of the transaction list */
     dialog_t *dialogs;
     uint32_t cap_frames, cap_arrows, cap_endpoints;
+    uint64_t accounted; /* bytes counted in the engine's bytes_in_use */
 };
 
 struct reg {
@@ -129,6 +130,7 @@ struct reg {
     int64_t first_ns;
     int last_code;
     bool done;
+    uint64_t accounted; /* bytes counted in the engine's bytes_in_use */
     bool dereg; /* the last REGISTER asked for expiry 0 (RFC 3261 10.2.2) */
 };
 
@@ -168,6 +170,15 @@ static inline sf_ts_t ns_ts(int64_t ns, uint8_t prec)
 }
 
 #define T64(e) (64 * (e)->t1_ns)
+
+/* The engine's own allocation count (sf_engine_stats_t.bytes_in_use): every
+ * object adds what it holds when created or grown and takes it off when
+ * freed, so a test can hold the engine to a memory cap. */
+static inline void sf_flow_mem(sf_engine_t *e, int64_t delta)
+{
+    e->stats.bytes_in_use = (uint64_t)((int64_t)e->stats.bytes_in_use + delta);
+    if (e->stats.bytes_in_use > e->stats.bytes_peak) e->stats.bytes_peak = e->stats.bytes_in_use;
+}
 
 /* transaction.c */
 txn_t *sf_flow_txn_match(sf_engine_t *e, const sf_sip_msg_t *msg, bool *is_new,

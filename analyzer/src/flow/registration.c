@@ -50,6 +50,8 @@ static reg_t *reg_create(sf_engine_t *e, sf_slice_t aor, uint64_t h, const sf_ms
     r->pub.file = meta->file;
     r->first_ns = ts_ns(meta->ts);
     e->stats.registrations++;
+    r->accounted = sizeof *r + 2 * (uint64_t)aor.len + m->call_id.len + 3;
+    sf_flow_mem(e, (int64_t)r->accounted);
     return r;
 }
 
@@ -175,6 +177,7 @@ void sf_flow_reg_end(sf_engine_t *e, reg_t *r)
     free(r->key);
     free(r->pub.aor);
     free(r->pub.call_id);
+    sf_flow_mem(e, -(int64_t)r->accounted);
     free(r);
 }
 

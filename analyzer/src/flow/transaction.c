@@ -128,6 +128,7 @@ txn_t *sf_flow_txn_match(sf_engine_t *e, const sf_sip_msg_t *m, bool *is_new, tx
     t->state = SF_TXN_CALLING;
     e->stats.txns++;
     e->stats.open_txns++;
+    sf_flow_mem(e, (int64_t)(sizeof *t + n));
     *is_new = true;
     return t;
 }
@@ -257,6 +258,7 @@ void sf_flow_txn_free(sf_engine_t *e, txn_t *t)
     sf_timer_cancel(&e->timers, &t->timer);
     sf_hmap_remove(&e->txns, t->hash, t);
     e->stats.open_txns--;
+    sf_flow_mem(e, -(int64_t)(sizeof *t + t->keylen));
     free(t->key);
     free(t);
 }

@@ -252,6 +252,7 @@ static bool add_node(sf_defrag_t *d, dgram_t *g, frag_node_t *prev, const sf_def
     g->held += cost;
     g->received += len;
     d->st.pending_bytes += cost;
+    if (d->st.pending_bytes > d->st.pending_peak) d->st.pending_peak = d->st.pending_bytes;
     return true;
 }
 

@@ -255,6 +255,7 @@ void sf_packet_path_get_stats(const sf_packet_path_t *pp, sf_packet_path_stats_t
     st->frag_incomplete = ns.defrag.incomplete;
     st->frag_evicted = ns.defrag.evicted;
     st->frag_overlaps = ns.defrag.overlaps;
+    st->frag_pending_peak = ns.defrag.pending_peak;
     st->udp = ns.udp;
     st->tcp = ns.tcp;
     st->icmp = ns.icmp;

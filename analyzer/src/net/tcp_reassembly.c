@@ -361,6 +361,7 @@ static bool queue_piece(sf_tcp_reasm_t *r, dir_t *d, int64_t start, const uint8_
     d->queued += n;
     r->charged_total += ch;
     r->st.pending_bytes += n;
+    if (r->st.pending_bytes > r->st.pending_peak) r->st.pending_peak = r->st.pending_bytes;
     return true;
 }
 
