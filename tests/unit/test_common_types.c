@@ -6,6 +6,7 @@
 #include "sipflow/anomaly.h"
 #include "sipflow/msg_meta.h"
 #include "sipflow/types.h"
+#include "sipflow/utf8.h"
 
 static void test_ts_format(void **state)
 {
@@ -109,12 +110,31 @@ static void test_anomaly(void **state)
     sf_anomaly_emit(NULL, 0, 0, (sf_ts_t){0, 0, 6}, SF_ANOM_TCP_GAP, "ignored");
 }
 
+static void test_utf8(void **state)
+{
+    (void)state;
+    uint32_t cp = 0;
+    assert_int_equal(sf_utf8_next((const unsigned char *)"A", 1, &cp), 1);
+    assert_int_equal(cp, 'A');
+    assert_int_equal(sf_utf8_next((const unsigned char *)"\xc3\xa9", 2, &cp), 2);
+    assert_int_equal(cp, 0xE9);
+    assert_int_equal(sf_utf8_next((const unsigned char *)"\xf0\x9f\x98\x80", 4, NULL), 4);
+    /* RFC 3629 4: overlong, surrogate, past U+10FFFF, truncated, lone continuation */
+    assert_int_equal(sf_utf8_next((const unsigned char *)"\xc0\xaf", 2, NULL), 0);
+    assert_int_equal(sf_utf8_next((const unsigned char *)"\xe0\x80\xaf", 3, NULL), 0);
+    assert_int_equal(sf_utf8_next((const unsigned char *)"\xed\xa0\x80", 3, NULL), 0);
+    assert_int_equal(sf_utf8_next((const unsigned char *)"\xf4\x90\x80\x80", 4, NULL), 0);
+    assert_int_equal(sf_utf8_next((const unsigned char *)"\xe2\x82", 2, NULL), 0);
+    assert_int_equal(sf_utf8_next((const unsigned char *)"\x80", 1, NULL), 0);
+    assert_int_equal(sf_utf8_next((const unsigned char *)"", 0, NULL), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ts_format),    cmocka_unit_test(test_ts_cmp_diff),
         cmocka_unit_test(test_endpoint_format), cmocka_unit_test(test_slice),
-        cmocka_unit_test(test_meta_frames),  cmocka_unit_test(test_anomaly),
+        cmocka_unit_test(test_meta_frames), cmocka_unit_test(test_utf8),  cmocka_unit_test(test_anomaly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,33 +7,9 @@
 
 #include "html_report_internal.h"
 #include "sipflow/message_format.h"
+#include "sipflow/utf8.h"
 
 /* ---- escaping ----------------------------------------------------------- */
-
-/* Length of the well-formed UTF-8 sequence at p (RFC 3629 4), 0 if none. */
-static size_t utf8_seq(const unsigned char *p, size_t avail)
-{
-    unsigned char c = p[0];
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0) lo = 0xA0;
-        if (c == 0xED) hi = 0x9F; /* no surrogates */
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0) lo = 0x90;
-        if (c == 0xF4) hi = 0x8F;
-    } else
-        return 0;
-    if (avail < len) return 0;
-    if (p[1] < lo || p[1] > hi) return 0;
-    for (size_t i = 2; i < len; i++)
-        if ((p[i] & 0xC0) != 0x80) return 0;
-    return len;
-}
 
 void sf_hr_escape(FILE *f, const char *s, size_t n)
 {
@@ -71,7 +47,7 @@ void sf_hr_escape(FILE *f, const char *s, size_t n)
             continue;
         }
         size_t avail = to_nul ? strnlen((const char *)p + i, 4) : n - i;
-        size_t len = utf8_seq(p + i, avail);
+        size_t len = sf_utf8_next(p + i, avail, NULL);
         if (len) {
             fwrite(p + i, 1, len, f);
             i += len;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sipflow/json_writer.h"
+#include "sipflow/utf8.h"
 
 void sf_json_init(sf_json_t *j)
 {
@@ -115,29 +116,6 @@ void sf_json_key(sf_json_t *j, const char *key)
     j->pending_key = 1;
 }
 
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlongs,
- * no surrogates, <= U+10FFFF), or 0 when the byte does not start one. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned char c = s[0];
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) return (n >= 2 && (s[1] & 0xC0) == 0x80) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80) return 0;
-        if (c == 0xE0 && s[1] < 0xA0) return 0; /* overlong */
-        if (c == 0xED && s[1] >= 0xA0) return 0; /* surrogate */
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
-            return 0;
-        if (c == 0xF0 && s[1] < 0x90) return 0;
-        if (c == 0xF4 && s[1] >= 0x90) return 0;
-        return 4;
-    }
-    return 0;
-}
-
 void sf_json_escape_into(sf_json_t *j, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -149,7 +127,7 @@ void sf_json_escape_into(sf_json_t *j, const char *s, size_t n)
             i++;
             continue;
         }
-        size_t k = c >= 0x80 ? utf8_seq(p + i, n - i) : 0;
+        size_t k = c >= 0x80 ? sf_utf8_next(p + i, n - i, NULL) : 0;
         if (k > 1) {
             i += k;
             continue;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ladder_internal.h"
+#include "sipflow/utf8.h"
 #include "sipflow/message_format.h"
 
 int sf_ladder_format_from_name(const char *name)
@@ -15,40 +16,6 @@ int sf_ladder_format_from_name(const char *name)
     return -1;
 }
 
-size_t sf_ladder_utf8_next(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    if (!n) return 0;
-    unsigned char c = s[0];
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    }
-    size_t len;
-    uint32_t v, min;
-    if (c >= 0xC2 && c <= 0xDF) {
-        len = 2;
-        v = c & 0x1F;
-        min = 0x80;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        v = c & 0x0F;
-        min = 0x800;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        v = c & 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (n < len) return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        v = v << 6 | (s[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
-    *cp = v;
-    return len;
-}
 
 void sf_ladder_clean(const char *s, bool ascii, char *out, size_t n)
 {
@@ -59,7 +26,7 @@ void sf_ladder_clean(const char *s, bool ascii, char *out, size_t n)
         size_t len = strlen(s);
         for (size_t i = 0; i < len;) {
             uint32_t cp = 0;
-            size_t k = sf_ladder_utf8_next(p + i, len - i, &cp);
+            size_t k = sf_utf8_next(p + i, len - i, &cp);
             bool ok = k && cp >= 0x20 && cp != 0x7F && !(cp >= 0x80 && cp < 0xA0) &&
                       !(ascii && cp >= 0x80);
             size_t take = ok ? k : 1;
@@ -83,7 +50,7 @@ void sf_ladder_xml_escape(FILE *f, const char *s, size_t max)
     size_t len = max == SIZE_MAX ? strlen(s) : max;
     for (size_t i = 0; i < len;) {
         uint32_t cp = 0;
-        size_t k = sf_ladder_utf8_next(p + i, len - i, &cp);
+        size_t k = sf_utf8_next(p + i, len - i, &cp);
         if (k == 1) {
             switch (cp) {
             case '&':

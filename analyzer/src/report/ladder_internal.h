@@ -6,11 +6,11 @@
 #include <stdio.h>
 
 #include "sipflow/ladder.h"
+#include "sipflow/utf8.h"
 
 /* Decodes one UTF-8 code point of s[0..n). Returns its length (1..4) and
  * the code point in *cp, or 0 when s does not start with a well-formed
  * sequence (RFC 3629: no overlongs, no surrogates, <= U+10FFFF). */
-size_t sf_ladder_utf8_next(const unsigned char *s, size_t n, uint32_t *cp);
 
 /* Copies s into out (NUL-terminated, at most n - 1 bytes, cut on a code
  * point boundary) keeping printable text only: control characters and
