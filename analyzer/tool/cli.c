@@ -303,7 +303,11 @@ int sf_cli_parse(sf_cli_t *cli, const char *command, const char *summary, const 
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &cli->inputs, NULL, "FILE..."},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
-    char *param = g_strdup_printf("%s FILE... - %s", command, summary);
+    /* GLib prints "<prgname> [OPTION...] <param>": argv[0] is the command */
+    char *param = g_strdup_printf("- %s", summary);
+    char *prg = g_strdup_printf("sipflow %s", command);
+    g_set_prgname(prg);
+    g_free(prg);
     GOptionContext *ctx = g_option_context_new(param);
     g_free(param);
     GString *desc = g_string_new(description ? description : "");
