@@ -38,10 +38,37 @@ static void test_register_without_to_and_contact(void **s)
     fh_free(&h);
 }
 
+/* fuzz_packet_path crash-441a6c91: a second REGISTER without To (new
+ * branch) looks up the registration of the empty AOR: reg_find() passed
+ * the empty slice's NULL pointer to memcmp. Both attempts join one
+ * registration. */
+static void test_two_registers_without_to(void **s)
+{
+    (void)s;
+    fh_t h;
+    fh_init(&h);
+    static const char r1[] = "REGISTER sip:r.example SIP/2.0\n"
+                             "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKfz2a\n"
+                             "From: <sip:a@r.example>;tag=1\n"
+                             "Call-ID: fz2\nCSeq: 1 REGISTER\nContent-Length: 0\n\n";
+    static const char r2[] = "REGISTER sip:r.example SIP/2.0\n"
+                             "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bKfz2b\n"
+                             "From: <sip:a@r.example>;tag=1\n"
+                             "Call-ID: fz2\nCSeq: 2 REGISTER\nContent-Length: 0\n\n";
+    fh_push_raw(&h, 0, 1, 0, r1, strlen(r1));
+    fh_push_raw(&h, 0, 1, 10, r2, strlen(r2));
+    fh_finish(&h);
+    assert_int_equal(h.n_msgs, 2);
+    assert_int_equal(h.n_regs, 1);
+    assert_int_equal(fh_msg(&h, 1)->registration, fh_msg(&h, 2)->registration);
+    fh_free(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_register_without_to_and_contact),
+        cmocka_unit_test(test_two_registers_without_to),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

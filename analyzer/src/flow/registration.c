@@ -21,7 +21,10 @@ static reg_t *reg_find(sf_engine_t *e, sf_slice_t aor, uint64_t h)
     uint32_t it = 0;
     reg_t *r;
     while ((r = sf_hmap_next(&e->regs, h, &it)))
-        if (r->keylen == aor.len && memcmp(r->key, aor.p, aor.len) == 0) return r;
+        /* an empty AoR (no To) has no bytes to compare: memcmp wants a
+         * pointer even for 0 bytes (fuzz finding) */
+        if (r->keylen == aor.len && (aor.len == 0 || memcmp(r->key, aor.p, aor.len) == 0))
+            return r;
     return NULL;
 }
 
