@@ -10,7 +10,8 @@
  * registrations go to the sink and are freed; idle state expires in
  * capture time. The results a sink receives are read-only snapshots valid
  * during the callback (copy what you keep, or take a reference with
- * sf_call_ref()). */
+ * sf_call_ref(); the engine owns the memory, so every reference must be
+ * dropped with sf_call_unref() before sf_engine_destroy()). */
 #ifndef SIPFLOW_ENGINE_H
 #define SIPFLOW_ENGINE_H
 

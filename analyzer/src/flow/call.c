@@ -81,18 +81,20 @@ call_t *sf_flow_call_create(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_
     /* A partial call picked up in the middle is keyed by the From tag of
      * the request we saw: the callee's BYE has the callee's tag there. */
     size_t n = ckey(k, m->call_id, m->from_tag);
-    call_t *c = calloc(1, sizeof *c);
+    call_t *c = sf_flow_obj_get(e, &e->call_pool, offsetof(call_t, timer));
     if (!c) return NULL;
-    c->key = malloc(n);
+    c->engine = e;
+    e->call_pool_lent++;
+    c->key = sf_flow_key_store(c->key_buf, k, n);
     c->hash = sf_hash_bytes(3, k, n);
     if (!c->key || !sf_hmap_insert(&e->calls, c->hash, c)) {
-        free(c->key);
-        free(c);
+        if (c->key) sf_flow_key_free(c->key_buf, c->key);
+        e->call_pool_lent--;
+        sf_pool_put(&e->call_pool, c);
         return NULL;
     }
-    memcpy(c->key, k, n);
     c->keylen = (uint32_t)n;
-    c->timer.kind = TIMER_CALL;
+    sf_timer_init(&c->timer, TIMER_CALL);
     c->pub.refcount = 1;
     c->pub.number = ++e->next_call;
     c->pub.partial = partial;
@@ -646,7 +648,7 @@ static void decide(sf_engine_t *e, call_t *c, bool capture_ended)
 /* What a call holds now, for the engine's allocation count. */
 static uint64_t call_bytes(const call_t *c)
 {
-    return sizeof *c + c->keylen + c->arena.total +
+    return (c->key != c->key_buf ? c->keylen : 0) + c->arena.total +
            (uint64_t)c->cap_frames * (sizeof(uint64_t) + sizeof(uint32_t)) +
            (uint64_t)c->cap_arrows * sizeof(sf_arrow_t) +
            (uint64_t)c->cap_endpoints * sizeof(sf_call_endpoint_t);
@@ -675,13 +677,13 @@ static void call_free(sf_engine_t *e, call_t *c)
          * first 2xx), and a confirmed one whose BYE was not captured
          * would otherwise wait for the idle timeout (hours): both linger
          * 64*T1, so memory follows open calls. */
-        if (!d->timer.index || d->timer.deadline > e->now + T64(e))
+        if (!sf_timer_armed(&d->timer) || d->timer.deadline > e->now + T64(e))
             sf_timer_set(&e->timers, &d->timer, e->now + T64(e));
     }
     sf_timer_cancel(&e->timers, &c->timer);
     sf_hmap_remove(&e->calls, c->hash, c);
     e->stats.open_calls--;
-    free(c->key);
+    sf_flow_key_free(c->key_buf, c->key);
     c->key = NULL;
     sf_call_unref(&c->pub);
 }
@@ -700,7 +702,8 @@ void sf_call_unref(sf_call_t *p)
     free(p->endpoints);
     free(p->arrows);
     sf_arena_free(&c->arena);
-    free(c);
+    c->engine->call_pool_lent--;
+    sf_pool_put(&c->engine->call_pool, c);
 }
 
 static void end_call(sf_engine_t *e, call_t *c, bool capture_ended)

@@ -51,24 +51,23 @@ dialog_t *sf_flow_dialog_create(sf_engine_t *e, sf_slice_t cid, sf_slice_t t1, s
 {
     char k[DKEY_MAX];
     size_t n = dkey(k, cid, t1, t2);
-    dialog_t *d = calloc(1, sizeof *d);
+    dialog_t *d = sf_flow_obj_get(e, &e->dialog_pool, offsetof(dialog_t, timer));
     if (!d) return NULL;
-    d->key = malloc(n);
+    d->key = sf_flow_key_store(d->key_buf, k, n);
     d->hash = sf_hash_bytes(7, k, n);
     if (!d->key || !sf_hmap_insert(&e->dialogs, d->hash, d)) {
-        free(d->key);
-        free(d);
+        if (d->key) sf_flow_key_free(d->key_buf, d->key);
+        sf_pool_put(&e->dialog_pool, d);
         return NULL;
     }
-    memcpy(d->key, k, n);
     d->keylen = (uint32_t)n;
+    sf_timer_init(&d->timer, TIMER_DIALOG);
     d->number = ++e->next_dialog;
     d->state = SF_DIALOG_EARLY;
-    d->timer.kind = TIMER_DIALOG;
     d->last_ns = e->now;
     e->stats.dialogs++;
     e->stats.open_dialogs++;
-    sf_flow_mem(e, (int64_t)(sizeof *d + n));
+    if (d->key != d->key_buf) sf_flow_mem(e, (int64_t)n);
     sf_timer_set(&e->timers, &d->timer, e->now + e->cfg.call_idle_ns);
     return d;
 }
@@ -113,9 +112,9 @@ void sf_flow_dialog_free(sf_engine_t *e, dialog_t *d)
     sf_timer_cancel(&e->timers, &d->timer);
     sf_hmap_remove(&e->dialogs, d->hash, d);
     e->stats.open_dialogs--;
-    sf_flow_mem(e, -(int64_t)(sizeof *d + d->keylen));
-    free(d->key);
-    free(d);
+    if (d->key != d->key_buf) sf_flow_mem(e, -(int64_t)d->keylen);
+    sf_flow_key_free(d->key_buf, d->key);
+    sf_pool_put(&e->dialog_pool, d);
 }
 
 void sf_flow_dialog_expire(sf_engine_t *e, dialog_t *d)

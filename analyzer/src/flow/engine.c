@@ -33,6 +33,10 @@ sf_engine_t *sf_engine_create(const sf_engine_config_t *cfg, const sf_engine_sin
     if (sink) e->sink = *sink;
     e->t1_ns = e->cfg.t1_ns;
     e->now = INT64_MIN;
+    sf_pool_init(&e->txn_pool, sizeof(txn_t), 256);
+    sf_pool_init(&e->dialog_pool, sizeof(dialog_t), 256);
+    sf_pool_init(&e->call_pool, sizeof(call_t), 64);
+    sf_pool_init(&e->reg_pool, sizeof(reg_t), 64);
     if (!sf_hmap_init(&e->txns, 1024) || !sf_hmap_init(&e->dialogs, 256) ||
         !sf_hmap_init(&e->calls, 256) || !sf_hmap_init(&e->regs, 64)) {
         sf_engine_destroy(e);
@@ -150,9 +154,9 @@ static void enforce_caps(sf_engine_t *e)
         bool over = e->stats.open_txns > e->cfg.max_txns ||
                     e->stats.open_dialogs > e->cfg.max_dialogs ||
                     e->stats.open_calls > e->cfg.max_calls;
-        if (!over || e->timers.n == 0) return;
-        sf_timer_t *t = e->timers.items[0].t;
-        sf_timer_cancel(&e->timers, t);
+        if (!over) return;
+        sf_timer_t *t = sf_timer_pop_first(&e->timers);
+        if (!t) return;
         switch (t->kind) {
         case TIMER_TXN: e->stats.txns_evicted++; sf_flow_txn_free(e, (txn_t *)t); break;
         case TIMER_CALL:
@@ -200,7 +204,7 @@ void sf_engine_push(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_
     txn_t *t = sf_flow_txn_match(e, m, &is_new, &inv);
     bool retrans = false;
     if (t) {
-        retrans = sf_flow_txn_seen(t, meta, m) && !is_new;
+        retrans = sf_flow_txn_seen(e, t, meta, m) && !is_new;
         sf_flow_txn_update(e, t, meta, m, retrans);
         if (inv && m->method_id == SF_METHOD_CANCEL) inv->cancelled = true;
     } else if (!m->is_request) {
@@ -291,6 +295,25 @@ static int by_call_number(const void *a, const void *b)
     return x->pub.number < y->pub.number ? -1 : x->pub.number > y->pub.number;
 }
 
+/* Every object is back in its pool once the tables are empty: the heap's
+ * remaining entries are all stale, and the pools' memory can go. A pool
+ * that still lends objects (allocation failures left the tables
+ * inconsistent, or a caller still holds a call) is kept until destroy. */
+static void release_pools(sf_engine_t *e)
+{
+    if (e->txns.count || e->dialogs.count || e->calls.count || e->regs.count) return;
+    sf_timer_heap_clear(&e->timers);
+    sf_pool_t *pools[] = {&e->txn_pool, &e->dialog_pool, &e->reg_pool};
+    for (size_t i = 0; i < sizeof pools / sizeof pools[0]; i++) {
+        sf_flow_mem(e, -(int64_t)pools[i]->bytes);
+        sf_pool_release(pools[i]);
+    }
+    if (e->call_pool_lent == 0) {
+        sf_flow_mem(e, -(int64_t)e->call_pool.bytes);
+        sf_pool_release(&e->call_pool);
+    }
+}
+
 void sf_engine_finish(sf_engine_t *e)
 {
     uint32_t n;
@@ -326,6 +349,7 @@ void sf_engine_finish(sf_engine_t *e)
         for (uint32_t i = 0; i < n; i++) sf_flow_dialog_free(e, v[i]);
         free(v);
     }
+    release_pools(e);
 }
 
 void sf_engine_get_stats(const sf_engine_t *e, sf_engine_stats_t *st)
@@ -345,5 +369,9 @@ void sf_engine_destroy(sf_engine_t *e)
     sf_hmap_free(&e->calls);
     sf_hmap_free(&e->regs);
     sf_timer_heap_free(&e->timers);
+    sf_pool_release(&e->txn_pool);
+    sf_pool_release(&e->dialog_pool);
+    sf_pool_release(&e->call_pool);
+    sf_pool_release(&e->reg_pool);
     free(e);
 }

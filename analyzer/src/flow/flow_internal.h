@@ -7,10 +7,14 @@
 #ifndef SF_FLOW_INTERNAL_H
 #define SF_FLOW_INTERNAL_H
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "sipflow/engine.h"
 
 #include "arena.h"
 #include "hash_map.h"
+#include "pool.h"
 #include "timer_heap.h"
 
 enum { TIMER_TXN = 1, TIMER_CALL, TIMER_DIALOG, TIMER_REG };
@@ -18,6 +22,12 @@ enum { TIMER_TXN = 1, TIMER_CALL, TIMER_DIALOG, TIMER_REG };
 /* Retransmission fingerprints kept per transaction (bounded: a message past
  * the cap is compared with the cap's worth and otherwise taken as new). */
 #define TXN_MAX_FP 48
+/* Most transactions see a handful of distinct messages (request, 100, 180,
+ * 200): those fingerprints live in the object; more spill to the heap. */
+#define TXN_INLINE_FP 6
+/* Keys (branch + sent-by + method; Call-ID + tags) are short: they live in
+ * the object, which the lookup touches anyway; a longer one is allocated. */
+#define FLOW_KEY_INLINE 96
 
 typedef struct call call_t;
 typedef struct dialog dialog_t;
@@ -26,7 +36,7 @@ typedef struct reg reg_t;
 typedef struct txn {
     sf_timer_t timer;
     uint64_t hash;
-    char *key;
+    char *key; /* key_buf, or allocated when longer */
     uint32_t keylen;
     uint32_t number;
     sf_sip_method_t method;
@@ -49,12 +59,14 @@ typedef struct txn {
     bool acked;
     bool emitted;
     uint32_t n_fp;
-    uint64_t fp[TXN_MAX_FP];
+    uint64_t *fp; /* fp_inline, or TXN_MAX_FP allocated entries */
+    uint64_t fp_inline[TXN_INLINE_FP];
     call_t *call;
     struct txn *call_prev, *call_next; /* the call's transaction list */
     reg_t *reg;
     struct txn *reg_prev, *reg_next;
     dialog_t *dialog;
+    char key_buf[FLOW_KEY_INLINE];
 } txn_t;
 
 struct dialog {
@@ -67,6 +79,7 @@ struct dialog {
     int64_t last_ns;
     call_t *call;
     dialog_t *call_next, *call_prev;
+    char key_buf[FLOW_KEY_INLINE];
 };
 
 /* An attempt: one initial INVITE transaction on the call's most upstream
@@ -118,6 +131,8 @@ struct call {
     dialog_t *dialogs;
     uint32_t cap_frames, cap_arrows, cap_endpoints;
     uint64_t accounted; /* bytes counted in the engine's bytes_in_use */
+    sf_engine_t *engine;      /* whose pool the object goes back to */
+    char key_buf[FLOW_KEY_INLINE];
 };
 
 struct reg {
@@ -142,6 +157,8 @@ struct sf_engine {
     int64_t now;
     sf_hmap_t txns, dialogs, calls, regs;
     sf_timer_heap_t timers;
+    sf_pool_t txn_pool, dialog_pool, call_pool, reg_pool;
+    uint32_t call_pool_lent; /* calls out of the pool (open, or referenced by a caller) */
     uint32_t next_txn, next_dialog, next_call, next_reg;
     sf_engine_stats_t stats;
 };
@@ -171,6 +188,7 @@ static inline sf_ts_t ns_ts(int64_t ns, uint8_t prec)
 
 #define T64(e) (64 * (e)->t1_ns)
 
+
 /* The engine's own allocation count (sf_engine_stats_t.bytes_in_use): every
  * object adds what it holds when created or grown and takes it off when
  * freed, so a test can hold the engine to a memory cap. */
@@ -180,10 +198,38 @@ static inline void sf_flow_mem(sf_engine_t *e, int64_t delta)
     if (e->stats.bytes_in_use > e->stats.bytes_peak) e->stats.bytes_peak = e->stats.bytes_in_use;
 }
 
+/* An object from one of the engine's pools, zeroed but for its timer
+ * generation (timer_heap.h); the pool's growth is counted. */
+static inline void *sf_flow_obj_get(sf_engine_t *e, sf_pool_t *p, size_t timer_offset)
+{
+    uint64_t before = p->bytes;
+    char *o = sf_pool_get(p);
+    if (!o) return NULL;
+    sf_flow_mem(e, (int64_t)(p->bytes - before));
+    sf_timer_t tm;
+    memcpy(&tm, o + timer_offset, sizeof tm);
+    memset(o, 0, p->size);
+    memcpy(o + timer_offset, &tm, sizeof tm);
+    return o;
+}
+
+/* A key in the object's own buffer when it fits, else allocated. */
+static inline char *sf_flow_key_store(char *buf, const char *k, size_t n)
+{
+    char *p = n <= FLOW_KEY_INLINE ? buf : malloc(n);
+    if (p) memcpy(p, k, n);
+    return p;
+}
+
+static inline void sf_flow_key_free(char *buf, char *key)
+{
+    if (key != buf) free(key);
+}
+
 /* transaction.c */
 txn_t *sf_flow_txn_match(sf_engine_t *e, const sf_sip_msg_t *msg, bool *is_new,
                          txn_t **invite_for_cancel);
-bool sf_flow_txn_seen(txn_t *t, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg);
+bool sf_flow_txn_seen(sf_engine_t *e, txn_t *t, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg);
 void sf_flow_txn_update(sf_engine_t *e, txn_t *t, const sf_msg_meta_t *meta,
                         const sf_sip_msg_t *msg, bool retrans);
 void sf_flow_txn_expire(sf_engine_t *e, txn_t *t);

@@ -31,17 +31,17 @@ static reg_t *reg_find(sf_engine_t *e, sf_slice_t aor, uint64_t h)
 static reg_t *reg_create(sf_engine_t *e, sf_slice_t aor, uint64_t h, const sf_msg_meta_t *meta,
                          const sf_sip_msg_t *m)
 {
-    reg_t *r = calloc(1, sizeof *r);
+    reg_t *r = sf_flow_obj_get(e, &e->reg_pool, offsetof(reg_t, timer));
     if (!r) return NULL;
     r->key = sf_flow_strdup_slice(aor);
     if (!r->key || !sf_hmap_insert(&e->regs, h, r)) {
         free(r->key);
-        free(r);
+        sf_pool_put(&e->reg_pool, r);
         return NULL;
     }
     r->keylen = aor.len;
     r->hash = h;
-    r->timer.kind = TIMER_REG;
+    sf_timer_init(&r->timer, TIMER_REG);
     r->pub.number = ++e->next_reg;
     r->pub.aor = sf_flow_strdup_slice(aor);
     r->pub.call_id = sf_flow_strdup_slice(m->call_id);
@@ -53,7 +53,7 @@ static reg_t *reg_create(sf_engine_t *e, sf_slice_t aor, uint64_t h, const sf_ms
     r->pub.file = meta->file;
     r->first_ns = ts_ns(meta->ts);
     e->stats.registrations++;
-    r->accounted = sizeof *r + 2 * (uint64_t)aor.len + m->call_id.len + 3;
+    r->accounted = 2 * (uint64_t)aor.len + m->call_id.len + 3;
     sf_flow_mem(e, (int64_t)r->accounted);
     return r;
 }
@@ -181,7 +181,7 @@ void sf_flow_reg_end(sf_engine_t *e, reg_t *r)
     free(r->pub.aor);
     free(r->pub.call_id);
     sf_flow_mem(e, -(int64_t)r->accounted);
-    free(r);
+    sf_pool_put(&e->reg_pool, r);
 }
 
 void sf_flow_reg_expire(sf_engine_t *e, reg_t *r)

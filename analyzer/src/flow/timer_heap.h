@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* A min-heap of deadlines in capture time, intrusive: each timer lives in
- * the object it belongs to and knows its heap position, so a deadline can
- * move or be cancelled in O(log n) and an object can be freed safely after
- * sf_timer_cancel(). Internal to flow/. */
+/* Capture-time timers of the engine's objects: a 4-ary min-heap of
+ * (key, timer, generation) entries. Entries are cancelled lazily: the
+ * heap never writes into the objects while it sifts (a write per level
+ * into a cold object was the engine's top cost), so an entry may outlive
+ * its arming; the generation tells a live entry from a stale one. The
+ * objects must therefore stay addressable while the heap holds entries
+ * for them: the engine keeps them in pools (pool.h) until it finishes. */
 #ifndef SF_TIMER_HEAP_H
 #define SF_TIMER_HEAP_H
 
@@ -11,30 +14,44 @@
 
 typedef struct sf_timer {
     int64_t deadline; /* ns since the epoch, capture time: when it fires */
-    int64_t key;      /* its place in the heap (<= deadline; see timer_heap.c) */
-    uint32_t index;   /* position in the heap + 1; 0 = not armed */
-    uint8_t kind;     /* what object holds it (owner-defined) */
+    int64_t key;      /* the live entry's place in the heap (<= deadline) */
+    uint32_t gen;     /* generation of the live entry; kept across pool reuse */
+    bool armed;
+    uint8_t kind; /* what object holds it (owner-defined) */
 } sf_timer_t;
 
-/* The key is kept beside the pointer so comparisons never touch the
- * timers' owners (a heap of tens of thousands of calls and transactions
- * otherwise costs a cache miss per comparison). */
 typedef struct sf_timer_slot {
     int64_t key;
     sf_timer_t *t;
+    uint32_t gen;
 } sf_timer_slot_t;
 
 typedef struct sf_timer_heap {
     sf_timer_slot_t *items;
     uint32_t n, cap;
+    uint32_t stale; /* entries whose timer was cancelled or moved earlier */
 } sf_timer_heap_t;
 
+/* Prepares a timer in a (re)used object: disarmed, generation kept. */
+static inline void sf_timer_init(sf_timer_t *t, uint8_t kind)
+{
+    uint32_t gen = t->gen;
+    *t = (sf_timer_t){.gen = gen + 1, .kind = kind};
+}
+
+static inline bool sf_timer_armed(const sf_timer_t *t)
+{
+    return t->armed;
+}
+
 void sf_timer_heap_free(sf_timer_heap_t *h);
-/* Arms or moves t to deadline. Returns false when out of memory. */
+/* Drops every entry (the objects are being released). */
+void sf_timer_heap_clear(sf_timer_heap_t *h);
 bool sf_timer_set(sf_timer_heap_t *h, sf_timer_t *t, int64_t deadline);
 void sf_timer_cancel(sf_timer_heap_t *h, sf_timer_t *t);
-/* The earliest timer with deadline <= now, removed from the heap; NULL
- * when none is due. */
+/* The armed timer whose deadline is <= now and earliest, disarmed; NULL. */
 sf_timer_t *sf_timer_pop_due(sf_timer_heap_t *h, int64_t now);
+/* The armed timer with the earliest deadline, disarmed; NULL when none. */
+sf_timer_t *sf_timer_pop_first(sf_timer_heap_t *h);
 
 #endif

@@ -102,18 +102,18 @@ txn_t *sf_flow_txn_match(sf_engine_t *e, const sf_sip_msg_t *m, bool *is_new, tx
     txn_t *t = lookup(e, k, n, h);
     if (t) return t;
 
-    t = calloc(1, sizeof *t);
+    t = sf_flow_obj_get(e, &e->txn_pool, offsetof(txn_t, timer));
     if (!t) return NULL;
-    t->key = malloc(n);
+    t->key = sf_flow_key_store(t->key_buf, k, n);
     if (!t->key || !sf_hmap_insert(&e->txns, h, t)) {
-        free(t->key);
-        free(t);
+        if (t->key) sf_flow_key_free(t->key_buf, t->key);
+        sf_pool_put(&e->txn_pool, t);
         return NULL;
     }
-    memcpy(t->key, k, n);
     t->keylen = (uint32_t)n;
     t->hash = h;
-    t->timer.kind = TIMER_TXN;
+    t->fp = t->fp_inline;
+    sf_timer_init(&t->timer, TIMER_TXN);
     t->number = ++e->next_txn;
     t->method = m->method_id;
     uint32_t ml = m->method.len < sizeof t->method_name - 1 ? m->method.len
@@ -128,7 +128,7 @@ txn_t *sf_flow_txn_match(sf_engine_t *e, const sf_sip_msg_t *m, bool *is_new, tx
     t->state = SF_TXN_CALLING;
     e->stats.txns++;
     e->stats.open_txns++;
-    sf_flow_mem(e, (int64_t)(sizeof *t + n));
+    if (t->key != t->key_buf) sf_flow_mem(e, (int64_t)n);
     *is_new = true;
     return t;
 }
@@ -136,7 +136,7 @@ txn_t *sf_flow_txn_match(sf_engine_t *e, const sf_sip_msg_t *m, bool *is_new, tx
 /* RFC 3261 observer definition of a retransmission: same source,
  * destination, transaction (branch), CSeq, method or status, To tag, and
  * for reliable provisionals the RSeq (RFC 3262). */
-bool sf_flow_txn_seen(txn_t *t, const sf_msg_meta_t *meta, const sf_sip_msg_t *m)
+bool sf_flow_txn_seen(sf_engine_t *e, txn_t *t, const sf_msg_meta_t *meta, const sf_sip_msg_t *m)
 {
     /* one buffer, one hash: this runs for every message */
     char k[KEY_MAX];
@@ -164,6 +164,13 @@ bool sf_flow_txn_seen(txn_t *t, const sf_msg_meta_t *meta, const sf_sip_msg_t *m
     uint64_t h = sf_hash_bytes(0, k, n);
     for (uint32_t i = 0; i < t->n_fp; i++)
         if (t->fp[i] == h) return true;
+    if (t->n_fp == TXN_INLINE_FP) {
+        uint64_t *more = malloc(TXN_MAX_FP * sizeof *more);
+        if (!more) return false;
+        memcpy(more, t->fp_inline, sizeof t->fp_inline);
+        t->fp = more;
+        sf_flow_mem(e, TXN_MAX_FP * sizeof *more);
+    }
     if (t->n_fp < TXN_MAX_FP) t->fp[t->n_fp++] = h;
     return false;
 }
@@ -258,9 +265,13 @@ void sf_flow_txn_free(sf_engine_t *e, txn_t *t)
     sf_timer_cancel(&e->timers, &t->timer);
     sf_hmap_remove(&e->txns, t->hash, t);
     e->stats.open_txns--;
-    sf_flow_mem(e, -(int64_t)(sizeof *t + t->keylen));
-    free(t->key);
-    free(t);
+    if (t->key != t->key_buf) sf_flow_mem(e, -(int64_t)t->keylen);
+    sf_flow_key_free(t->key_buf, t->key);
+    if (t->fp != t->fp_inline) {
+        free(t->fp);
+        sf_flow_mem(e, -(int64_t)(TXN_MAX_FP * sizeof *t->fp));
+    }
+    sf_pool_put(&e->txn_pool, t);
 }
 
 void sf_flow_txn_expire(sf_engine_t *e, txn_t *t)
