@@ -341,7 +341,11 @@ static void media_from_sdp(sf_call_media_t *out, const sf_msg_meta_t *meta, cons
             append(out->codecs, sizeof out->codecs, f.p, f.len);
     }
     sf_sdp_dir_t dir = sf_sdp_media_dir(&sdp, md);
-    snprintf(out->direction, sizeof out->direction, "%s", sf_sdp_dir_name(dir));
+    const char *dn = sf_sdp_dir_name(dir);
+    size_t dl = strlen(dn);
+    if (dl >= sizeof out->direction) dl = sizeof out->direction - 1;
+    memcpy(out->direction, dn, dl);
+    out->direction[dl] = 0;
     const sf_sdp_conn_t *conn = sf_sdp_media_conn(&sdp, md);
     uint8_t a[16];
     bool parsed = false;

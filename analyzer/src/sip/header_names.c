@@ -2,6 +2,8 @@
 /* Header name -> id. Names are case-insensitive (RFC 3261 7.3.1); compact
  * forms per RFC 3261 7.3.3 and the IANA SIP header registry. The lookup
  * switches on length and first byte so a header costs one compare. */
+#include <string.h>
+
 #include "sipflow/sip_headers.h"
 
 #include "sip_chars.h"
@@ -100,6 +102,19 @@ static const char *const hdr_lower[SF_HDR_COUNT] = {
 static sf_sip_hdr_t is(const char *name, uint32_t len, sf_sip_hdr_t id)
 {
     const char *c = hdr_lower[id];
+    if (len >= 8) {
+        /* eight bytes per step; the last step overlaps the previous one */
+        const uint64_t fold = 0x2020202020202020ull;
+        uint64_t a, b;
+        for (uint32_t i = 0; i + 8 <= len; i += 8) {
+            memcpy(&a, name + i, 8);
+            memcpy(&b, c + i, 8);
+            if ((a | fold) != b) return SF_HDR_OTHER;
+        }
+        memcpy(&a, name + len - 8, 8);
+        memcpy(&b, c + len - 8, 8);
+        return (a | fold) == b ? id : SF_HDR_OTHER;
+    }
     for (uint32_t i = 0; i < len; i++)
         if ((char)(name[i] | 0x20) != c[i]) return SF_HDR_OTHER;
     return id;

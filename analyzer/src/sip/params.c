@@ -8,9 +8,9 @@
 
 #include "sip_chars.h"
 
-static bool is_lws(char c)
+static inline bool is_lws(char c)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    return sf_cc_is((unsigned char)c, SF_CC_LWS);
 }
 
 sf_slice_t sf_sip_trim(sf_slice_t s)
@@ -70,7 +70,11 @@ bool sf_sip_param_next(sf_slice_t *rest, sf_sip_param_t *out)
     *rest = sf_slice_safe(*rest);
     const char *s = rest->p;
     uint32_t len = rest->len, i = 0;
-    memset(out, 0, sizeof *out);
+    /* every field is set on every path (this runs for each parameter of
+     * each Via, From and To: a memset per call was measurable) */
+    out->value = SF_SLICE_NULL;
+    out->has_value = false;
+    out->quoted = false;
     while (i < len && is_lws(s[i]))
         i++;
     if (i < len && s[i] == ';') i++;
@@ -80,6 +84,7 @@ bool sf_sip_param_next(sf_slice_t *rest, sf_sip_param_t *out)
     while (i < len && sf_cc_is((unsigned char)s[i], SF_CC_TOKEN))
         i++;
     if (i == n0) {
+        out->name = SF_SLICE_NULL;
         *rest = sf_mk_slice(s ? s + len : s, 0);
         return false;
     }
@@ -102,7 +107,7 @@ bool sf_sip_param_next(sf_slice_t *rest, sf_sip_param_t *out)
             i = q + 1;
         } else {
             uint32_t v0 = i;
-            while (i < len && s[i] != ';' && s[i] != ',' && s[i] != '?' && !is_lws(s[i]))
+            while (i < len && !sf_cc_is((unsigned char)s[i], SF_CC_PSTOP))
                 i++;
             out->value = sf_mk_slice(s + v0, i - v0);
         }
@@ -121,7 +126,7 @@ bool sf_sip_param_get(sf_slice_t params, const char *name, sf_slice_t *value)
     size_t nl = strlen(name);
     while (guard-- && sf_sip_param_next(&params, &prm)) {
         if (prm.name.len == nl && sf_lower(prm.name.p[0]) == sf_lower(name[0]) &&
-            sf_slice_ieq(prm.name, name)) {
+            sf_ieq_fold(prm.name.p, name, (uint32_t)nl)) {
             if (value) *value = prm.value;
             return true;
         }

@@ -182,6 +182,26 @@ static bool start_line_lenient(const char *buf, uint32_t len, sf_sip_msg_t *m)
     return true;
 }
 
+/* The tag parameter (RFC 3261 19.3) of a From/To: the parameters are
+ * nearly always exactly ";tag=value", which is read directly; anything
+ * else goes through the general parameter scan, which gives the same
+ * answer for this form. */
+static bool tag_param(sf_slice_t params, sf_slice_t *tag)
+{
+    const char *s = params.p;
+    uint32_t len = params.len;
+    if (len > 5 && memcmp(s, ";tag=", 5) == 0 && s[5] != '"') {
+        uint32_t i = 5;
+        while (i < len && !sf_cc_is((unsigned char)s[i], SF_CC_PSTOP))
+            i++;
+        if (i == len) {
+            *tag = sf_mk_slice(s + 5, len - 5);
+            return true;
+        }
+    }
+    return sf_sip_param_get(params, "tag", tag);
+}
+
 /* Tag from a From/To value (header parameters only: see name_addr.c). */
 static void from_to(sf_sip_msg_t *m, sf_slice_t v, bool is_from, const char *line)
 {
@@ -237,7 +257,7 @@ static void from_to(sf_sip_msg_t *m, sf_slice_t v, bool is_from, const char *lin
         flag(m, why, v.p ? v.p : line);
     }
     sf_slice_t tag;
-    if (sf_sip_param_get(na.params, "tag", &tag)) {
+    if (tag_param(na.params, &tag)) {
         if (is_from)
             m->from_tag = tag;
         else

@@ -16,7 +16,9 @@ enum {
     SF_CC_WSP = 4,     /* SP / HTAB */
     SF_CC_URI = 8,     /* printable non-space (Request-URI bytes), incl. UTF-8 */
     SF_CC_REASON = 16, /* Reason-Phrase bytes: printable, SP, HTAB, UTF-8 */
-    SF_CC_HOST = 32    /* hostname / IPv4 bytes: alphanum . - _ */
+    SF_CC_HOST = 32,   /* hostname / IPv4 bytes: alphanum . - _ */
+    SF_CC_LWS = 64,    /* SP / HTAB / CR / LF: linear white space inside a value */
+    SF_CC_PSTOP = 128  /* ends an unquoted parameter value: ; , ? and LWS */
 };
 
 extern const uint8_t sf_sip_cc[256];
@@ -36,6 +38,14 @@ static inline bool sf_ieq_lit(const char *p, const char *lower, uint32_t n)
 {
     for (uint32_t i = 0; i < n; i++)
         if (sf_lower(p[i]) != lower[i]) return false;
+    return true;
+}
+
+/* Case-insensitive compare of n bytes with a literal of any case. */
+static inline bool sf_ieq_fold(const char *p, const char *lit, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (sf_lower(p[i]) != sf_lower(lit[i])) return false;
     return true;
 }
 

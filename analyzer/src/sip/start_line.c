@@ -18,18 +18,20 @@
 #define U SF_CC_URI
 #define R SF_CC_REASON
 #define H SF_CC_HOST
+#define L (SF_CC_LWS | SF_CC_PSTOP)
+#define P SF_CC_PSTOP
 #define HI4 U | R, U | R, U | R, U | R
 #define HI16 HI4, HI4, HI4, HI4
 /* clang-format off */
 const uint8_t sf_sip_cc[256] = {
-    ['\t'] = W | R, [' '] = W | R,
+    ['\t'] = W | R | L, [' '] = W | R | L, ['\r'] = L, ['\n'] = L,
     ['!'] = T | U | R, ['"'] = U | R, ['#'] = U | R, ['$'] = U | R, ['%'] = T | U | R,
     ['&'] = U | R, ['\''] = T | U | R, ['('] = U | R, [')'] = U | R, ['*'] = T | U | R,
-    ['+'] = T | U | R, [','] = U | R, ['-'] = T | U | R | H, ['.'] = T | U | R | H, ['/'] = U | R,
+    ['+'] = T | U | R, [','] = U | R | P, ['-'] = T | U | R | H, ['.'] = T | U | R | H, ['/'] = U | R,
     ['0'] = D | U | R, ['1'] = D | U | R, ['2'] = D | U | R, ['3'] = D | U | R,
     ['4'] = D | U | R, ['5'] = D | U | R, ['6'] = D | U | R, ['7'] = D | U | R,
     ['8'] = D | U | R, ['9'] = D | U | R,
-    [':'] = U | R, [';'] = U | R, ['<'] = U | R, ['='] = U | R, ['>'] = U | R, ['?'] = U | R,
+    [':'] = U | R, [';'] = U | R | P, ['<'] = U | R, ['='] = U | R, ['>'] = U | R, ['?'] = U | R | P,
     ['@'] = U | R,
     ['A'] = T | U | R | H, ['B'] = T | U | R | H, ['C'] = T | U | R | H, ['D'] = T | U | R | H,
     ['E'] = T | U | R | H, ['F'] = T | U | R | H, ['G'] = T | U | R | H, ['H'] = T | U | R | H,
@@ -58,6 +60,8 @@ const uint8_t sf_sip_cc[256] = {
 #undef U
 #undef R
 #undef H
+#undef L
+#undef P
 #undef HI4
 #undef HI16
 
