@@ -373,6 +373,33 @@ static void test_tags(void **state)
     assert_malformed(&m, "From: unterminated quoted string");
     assert_int_equal(m.malformed_offset, (uint32_t)(strstr(s, "\"Eve") - s));
     assert_slice(m.call_id, "c");
+    /* the direct ";tag=" read and the general parameter scan agree: each
+     * form below leaves the direct read for the general one */
+    static const struct {
+        const char *to, *tag;
+    } forms[] = {
+        {"<sip:t@x>;tag=plain", "plain"},     /* direct */
+        {"<sip:t@x>;tag=a;other=1", "a"},     /* more parameters */
+        {"<sip:t@x>;tag=a ;x", "a"},          /* white space after */
+        {"<sip:t@x>;tag=\"qq\"", "qq"},       /* quoted */
+        {"<sip:t@x>;Tag=Mixed", "Mixed"},     /* case of the name */
+        {"<sip:t@x>;x=1;tag=later", "later"}, /* not first */
+        {"<sip:t@x>;tag=", ""},               /* empty value */
+        {"<sip:t@x>;tagx=1", NULL},           /* another name */
+    };
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        char buf[256];
+        snprintf(buf, sizeof buf,
+                 "BYE sip:x@y SIP/2.0\r\nVia: SIP/2.0/UDP h\r\nFrom: <sip:e@x>;tag=f\r\n"
+                 "To: %s\r\nCall-ID: c\r\nCSeq: 2 BYE\r\n\r\n",
+                 forms[i].to);
+        assert_true(parse(f, buf, &m));
+        assert_slice(m.from_tag, "f");
+        if (forms[i].tag)
+            assert_slice(m.to_tag, forms[i].tag);
+        else
+            assert_int_equal(m.to_tag.len, 0);
+    }
 }
 
 static const char *base_tail = "Via: SIP/2.0/UDP h;branch=z9hG4bK1\r\nFrom: <sip:a@b>;tag=1\r\n"
