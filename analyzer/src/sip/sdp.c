@@ -81,7 +81,14 @@ static void media_line(sf_sdp_t *s, sf_slice_t v, const char *base)
         return;
     }
     sf_sdp_media_t *m = &s->media[s->n_media++];
-    memset(m, 0, sizeof *m);
+    /* the format and rtpmap arrays (2 KB) are only read up to their
+     * counts: clearing them per m= line was most of the SDP parse */
+    m->media = m->proto = SF_SLICE_NULL;
+    m->port = m->n_ports = 0;
+    m->n_fmt = m->n_rtpmap = 0;
+    memset(&m->conn, 0, sizeof m->conn);
+    m->dir = SF_SDP_DIR_NONE;
+    m->ptime = 0;
     uint32_t i = 0, port = 0, cnt = 1;
     m->media = field(v, &i);
     sf_slice_t pp = field(v, &i);
