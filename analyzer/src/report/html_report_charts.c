@@ -1,62 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The HTML report's summary charts, drawn as inline SVG in C so the page
- * shows them without running any script, and the HTML escaping they and
- * the call table share. */
+ * shows them without running any script. */
 #include <inttypes.h>
 #include <string.h>
 
 #include "html_report_internal.h"
 #include "sipflow/message_format.h"
 #include "sipflow/utf8.h"
-
-/* ---- escaping ----------------------------------------------------------- */
-
-void sf_hr_escape(FILE *f, const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    bool to_nul = n == (size_t)-1;
-    size_t i = 0;
-    while (i < n && !(to_nul && p[i] == 0)) {
-        unsigned char c = p[i];
-        if (c < 0x80) {
-            switch (c) {
-            case '&':
-                fputs("&amp;", f);
-                break;
-            case '<':
-                fputs("&lt;", f);
-                break;
-            case '>':
-                fputs("&gt;", f);
-                break;
-            case '"':
-                fputs("&quot;", f);
-                break;
-            case '\t':
-            case '\n':
-            case '\r':
-                fputc(c, f);
-                break;
-            default:
-                if (c < 0x20 || c == 0x7F)
-                    fputs("\xEF\xBF\xBD", f);
-                else
-                    fputc(c, f);
-            }
-            i++;
-            continue;
-        }
-        size_t avail = to_nul ? strnlen((const char *)p + i, 4) : n - i;
-        size_t len = sf_utf8_next(p + i, avail, NULL);
-        if (len) {
-            fwrite(p + i, 1, len, f);
-            i += len;
-        } else {
-            fputs("\xEF\xBF\xBD", f);
-            i++;
-        }
-    }
-}
 
 /* ---- aggregates ------------------------------------------------------- */
 

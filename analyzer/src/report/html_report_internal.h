@@ -6,6 +6,8 @@
 
 #include <stdio.h>
 
+#include "sipflow/markup_escape.h"
+
 #include "sipflow/engine.h"
 
 /* Response codes over time: a fixed number of buckets whose width doubles
@@ -42,7 +44,12 @@ void sf_hr_chart_hist(FILE *f, const sf_hr_hist_t *h);
 /* HTML text escaping (& < > " become entities; bytes that are not
  * well-formed UTF-8, and control characters, become U+FFFD) of at most n
  * bytes of s. */
-void sf_hr_escape(FILE *f, const char *s, size_t n);
+/* HTML text: sf_markup_escape with U+FFFD for what cannot be shown;
+ * n == (size_t)-1: up to the NUL */
+static inline void sf_hr_escape(FILE *f, const char *s, size_t n)
+{
+    sf_markup_escape(f, s, n, SF_MARKUP_CTRL_REPLACE);
+}
 static inline void sf_hr_escape_str(FILE *f, const char *s)
 {
     if (s) sf_hr_escape(f, s, (size_t)-1);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ladder_internal.h"
+#include "sipflow/markup_escape.h"
 #include "sipflow/utf8.h"
 #include "sipflow/message_format.h"
 
@@ -45,49 +46,7 @@ void sf_ladder_clean(const char *s, bool ascii, char *out, size_t n)
 
 void sf_ladder_xml_escape(FILE *f, const char *s, size_t max)
 {
-    if (!s) return;
-    const unsigned char *p = (const unsigned char *)s;
-    size_t len = max == SIZE_MAX ? strlen(s) : max;
-    for (size_t i = 0; i < len;) {
-        uint32_t cp = 0;
-        size_t k = sf_utf8_next(p + i, len - i, &cp);
-        if (k == 1) {
-            switch (cp) {
-            case '&':
-                fputs("&amp;", f);
-                break;
-            case '<':
-                fputs("&lt;", f);
-                break;
-            case '>':
-                fputs("&gt;", f);
-                break;
-            case '"':
-                fputs("&quot;", f);
-                break;
-            case '\'':
-                fputs("&#39;", f);
-                break;
-            default:
-                /* XML 1.0 2.2: of the C0 controls only tab, LF and CR are allowed */
-                if (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r')
-                    fprintf(f, "\\x%02X", (unsigned)cp);
-                else
-                    fputc((int)cp, f);
-            }
-            i++;
-        } else if (k) {
-            /* U+FFFE and U+FFFF are not XML characters either */
-            if (cp == 0xFFFE || cp == 0xFFFF)
-                fputc('?', f);
-            else
-                fwrite(p + i, 1, k, f);
-            i += k;
-        } else {
-            fprintf(f, "\\x%02X", (unsigned)p[i]);
-            i++;
-        }
-    }
+    sf_markup_escape(f, s, max, SF_MARKUP_CTRL_HEX);
 }
 
 void sf_ladder_time_of_day(sf_ts_t ts, bool utc, char *buf, size_t n)
