@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "call_select.h"
 #include "cli.h"
 #include "sipflow/capture.h"
 
@@ -50,15 +51,8 @@ typedef struct {
 static bool call_chosen(const extract_state_t *st, const sf_call_t *c)
 {
     if (st->failed && !sf_outcome_failed(c->outcome)) return false;
-    if (!st->calls || !st->calls[0]) return st->failed;
-    for (char **p = st->calls; *p; p++) {
-        char *end;
-        errno = 0;
-        unsigned long long n = strtoull(*p, &end, 10);
-        if (**p && !*end && errno == 0 && n == c->number) return true;
-        if (c->call_id && strcmp(*p, c->call_id) == 0) return true;
-    }
-    return false;
+    if (!sf_call_select_any(st->calls)) return st->failed;
+    return sf_call_select_call(st->calls, c);
 }
 
 static void on_call(sf_cli_t *cli, sf_call_t *c)

@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "call_select.h"
 #include "cli.h"
 #include "sipflow/ladder.h"
 #include "sipflow/message_spill.h"
@@ -25,41 +26,20 @@ typedef struct {
     bool write_error;
 } ladder_state_t;
 
-static bool all_digits(const char *s)
-{
-    if (!*s) return false;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9') return false;
-    return true;
-}
-
 static bool selected(const ladder_state_t *st, const sf_call_t *c)
 {
     if (st->failed && !sf_outcome_failed(c->outcome)) return false;
-    if (st->calls && st->calls[0]) {
-        for (char **p = st->calls; *p; p++) {
-            if (all_digits(*p)) {
-                if (strtoull(*p, NULL, 10) == c->number) return true;
-            } else if (c->call_id && strcmp(*p, c->call_id) == 0) {
-                return true;
-            }
-        }
-        return false;
-    }
+    if (sf_call_select_any(st->calls)) return sf_call_select_call(st->calls, c);
     return st->all || sf_outcome_failed(c->outcome);
 }
 
 /* The spill only needs messages that can end up in a drawn call: with
- * --call N only those calls' messages are kept. */
+ * --call only the named calls' messages are kept. */
 static bool wanted_message(const ladder_state_t *st, const sf_msg_info_t *info)
 {
     if (!info->call) return false;
-    if (!st->calls || !st->calls[0]) return true;
-    for (char **p = st->calls; *p; p++) {
-        if (!all_digits(*p)) return true; /* a Call-ID: decided when the call ends */
-        if (strtoull(*p, NULL, 10) == info->call) return true;
-    }
-    return false;
+    if (!sf_call_select_any(st->calls)) return true;
+    return sf_call_select_message(st->calls, info->call, info->msg->call_id);
 }
 
 static void on_message(sf_cli_t *cli, const sf_msg_info_t *info)

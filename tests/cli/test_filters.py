@@ -147,6 +147,31 @@ class Filters(unittest.TestCase):
         self.assertEqual(rc, 0, err)
         return [c["call_id"] for c in jl(out)]
 
+    def test_call_by_number_or_numeric_call_id(self):
+        """--call takes a call number or a Call-ID, and an all-digit value may
+        be either (ladder once read it as a number only)."""
+        m = sipcap.msg
+        a, b = ("192.0.2.1", 5060), ("192.0.2.2", 5060)
+        p = []
+        for i, cid in enumerate(("7", "abc")):
+            f, t, v = f"<sip:a@x>;tag=f{i}", "<sip:b@y>", f"192.0.2.1:5060;branch=z9hG4bKn{i}"
+            p.append((T0 + i, a, b, m("INVITE sip:b@y SIP/2.0", v, f, t, cid, "1 INVITE")))
+            p.append((T0 + i + 0.1, b, a, m("SIP/2.0 486 Busy Here", v, f, t + ";tag=u", cid, "1 INVITE")))
+        cap = os.path.join(self.tmp.name, "numeric-call-id.pcap")
+        with open(cap, "wb") as fh:
+            fh.write(sipcap.pcap(p))
+        for value, want in (("7", ["7"]), ("2", ["abc"]), ("abc", ["abc"]), ("1", ["7"])):
+            rc, out, err = run("ladder", "-q", "-F", "mermaid", "--call", value, cap)
+            self.assertEqual(rc, 0, err)
+            numbers = {"7": 1, "abc": 2}
+            self.assertEqual(re.findall(r"title Call (\d+):", out), [str(numbers[c]) for c in want],
+                             (value, out))
+            outp = os.path.join(self.tmp.name, f"x-{value}.pcap")
+            rc, out, err = run("extract", "-q", "--call", value, "-w", outp, cap)
+            self.assertEqual(rc, 0, err)
+            rc, out, err = run("calls", "-q", "-F", "json", outp)
+            self.assertEqual([c["call_id"] for c in jl(out)], want, value)
+
     def test_scenario_baseline(self):
         self.assertEqual(self.calls(), ["call-a", "call-b", "call-c"])
 
