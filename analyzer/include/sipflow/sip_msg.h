@@ -139,6 +139,9 @@ typedef struct sf_sip_msg {
     /* header index (all header lines, in order) */
     const sf_sip_header_t *headers;
     uint32_t n_headers;
+    /* index + 1 of the first line of each known header (0: none), so a
+     * lookup by id (sf_sip_msg_header) does not walk every line */
+    uint16_t hdr_first[SF_HDR_COUNT];
 
     /* Malformation: NULL when the message is well-formed. Otherwise a
      * static string naming the problem (which header, what is wrong) and

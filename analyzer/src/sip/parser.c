@@ -493,6 +493,7 @@ bool sf_sip_parse(sf_sip_parser_t *p, const char *buf, uint32_t len, sf_sip_msg_
                 p->hdrs[n].value = value;
                 p->hdrs[n].id = id;
                 n++;
+                if (id != SF_HDR_OTHER && !m->hdr_first[id]) m->hdr_first[id] = (uint16_t)n;
             }
         }
         if (id != SF_HDR_OTHER) eager(m, id, value, line);
@@ -528,6 +529,10 @@ bool sf_sip_parse(sf_sip_parser_t *p, const char *buf, uint32_t len, sf_sip_msg_
 
 const sf_sip_header_t *sf_sip_msg_header(const sf_sip_msg_t *msg, sf_sip_hdr_t id)
 {
+    if (id != SF_HDR_OTHER && (unsigned)id < SF_HDR_COUNT) {
+        uint16_t k = msg->hdr_first[id];
+        return k && k <= msg->n_headers ? &msg->headers[k - 1] : NULL;
+    }
     for (uint32_t i = 0; i < msg->n_headers; i++)
         if (msg->headers[i].id == id) return &msg->headers[i];
     return NULL;
