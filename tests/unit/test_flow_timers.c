@@ -3,7 +3,11 @@
  * pools, against a plain model. */
 #include "sf_test.h"
 
+#include <stddef.h>
 #include <stdlib.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
 
 #include "../../analyzer/src/flow/pool.h"
 #include "../../analyzer/src/flow/timer_heap.h"
@@ -100,6 +104,7 @@ static void test_pool_reuse_keeps_stale_entries_stale(void **state)
     (void)state;
     sf_pool_t p;
     sf_pool_init(&p, sizeof(obj_t), 4);
+    sf_pool_keep(&p, offsetof(obj_t, timer), sizeof(sf_timer_t));
     sf_timer_heap_t h = {0};
     obj_t *x = sf_pool_get(&p);
     assert_non_null(x);
@@ -107,7 +112,16 @@ static void test_pool_reuse_keeps_stale_entries_stale(void **state)
     assert_true(sf_timer_set(&h, &x->timer, 100));
     sf_timer_cancel(&h, &x->timer);
     sf_pool_put(&p, x);
+#if defined(__SANITIZE_ADDRESS__)
+    /* pooled: the timer stays readable, the rest is poisoned */
+    assert_false(__asan_address_is_poisoned(&x->timer.gen));
+    assert_false(__asan_address_is_poisoned(&x->timer.armed));
+    assert_true(__asan_address_is_poisoned(&x->id));
+#endif
     obj_t *y = sf_pool_get(&p);
+#if defined(__SANITIZE_ADDRESS__)
+    assert_false(__asan_address_is_poisoned(&y->id));
+#endif
     assert_ptr_equal(x, y); /* the free list hands it back */
     sf_timer_init(&y->timer, 1);
     assert_true(sf_timer_set(&h, &y->timer, 200));

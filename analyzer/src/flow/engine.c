@@ -37,6 +37,10 @@ sf_engine_t *sf_engine_create(const sf_engine_config_t *cfg, const sf_engine_sin
     sf_pool_init(&e->dialog_pool, sizeof(dialog_t), 256);
     sf_pool_init(&e->call_pool, sizeof(call_t), 64);
     sf_pool_init(&e->reg_pool, sizeof(reg_t), 64);
+    sf_pool_keep(&e->txn_pool, offsetof(txn_t, timer), sizeof(sf_timer_t));
+    sf_pool_keep(&e->dialog_pool, offsetof(dialog_t, timer), sizeof(sf_timer_t));
+    sf_pool_keep(&e->call_pool, offsetof(call_t, timer), sizeof(sf_timer_t));
+    sf_pool_keep(&e->reg_pool, offsetof(reg_t, timer), sizeof(sf_timer_t));
     if (!sf_hmap_init(&e->txns, 1024) || !sf_hmap_init(&e->dialogs, 256) ||
         !sf_hmap_init(&e->calls, 256) || !sf_hmap_init(&e->regs, 64)) {
         sf_engine_destroy(e);

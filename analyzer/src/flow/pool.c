@@ -4,6 +4,15 @@
 #include <stdalign.h>
 #include <stdlib.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define POISON(a, n) ASAN_POISON_MEMORY_REGION(a, n)
+#define UNPOISON(a, n) ASAN_UNPOISON_MEMORY_REGION(a, n)
+#else
+#define POISON(a, n) ((void)sizeof(a), (void)sizeof(n))
+#define UNPOISON(a, n) ((void)sizeof(a), (void)sizeof(n))
+#endif
+
 #define ALIGN_UP(n) (((n) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
 
 void sf_pool_init(sf_pool_t *p, size_t size, uint32_t per_chunk)
@@ -15,6 +24,29 @@ void sf_pool_init(sf_pool_t *p, size_t size, uint32_t per_chunk)
     p->fresh = NULL;
     p->fresh_left = 0;
     p->bytes = 0;
+    p->keep_off = p->keep_len = 0;
+}
+
+void sf_pool_keep(sf_pool_t *p, size_t off, size_t len)
+{
+    p->keep_off = off;
+    p->keep_len = len;
+}
+
+/* The free-list link lives in the first pointer of a pooled object; the
+ * kept region must not overlap it (the engine keeps the timer, whose
+ * first member is not read while pooled). */
+static void poison_pooled(const sf_pool_t *p, char *o)
+{
+    size_t link = sizeof(void *);
+    if (p->keep_len && p->keep_off >= link) {
+        POISON(o + link, p->keep_off - link);
+        POISON(o + p->keep_off + p->keep_len, p->size - p->keep_off - p->keep_len);
+    } else if (p->keep_len && p->keep_off + p->keep_len > link) {
+        POISON(o + p->keep_off + p->keep_len, p->size - p->keep_off - p->keep_len);
+    } else {
+        POISON(o + link, p->size - link);
+    }
 }
 
 void *sf_pool_get(sf_pool_t *p)
@@ -22,6 +54,7 @@ void *sf_pool_get(sf_pool_t *p)
     if (p->free_list) {
         void *o = p->free_list;
         p->free_list = *(void **)o;
+        UNPOISON(o, p->size);
         return o;
     }
     if (!p->fresh_left) {
@@ -46,15 +79,20 @@ void sf_pool_put(sf_pool_t *p, void *obj)
     if (!obj) return;
     *(void **)obj = p->free_list;
     p->free_list = obj;
+    poison_pooled(p, obj);
 }
 
 void sf_pool_release(sf_pool_t *p)
 {
     sf_pool_chunk_t *c = p->chunks;
+    size_t hdr = ALIGN_UP(sizeof(sf_pool_chunk_t));
     while (c) {
+        UNPOISON((char *)c + hdr, p->size * p->per_chunk);
         sf_pool_chunk_t *n = c->next;
         free(c);
         c = n;
     }
+    size_t off = p->keep_off, len = p->keep_len;
     sf_pool_init(p, p->size, p->per_chunk);
+    sf_pool_keep(p, off, len);
 }

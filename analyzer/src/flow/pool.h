@@ -26,9 +26,16 @@ typedef struct sf_pool {
     char *fresh; /* next never-used object of the newest chunk */
     uint32_t fresh_left;
     uint64_t bytes; /* obtained from malloc, chunk headers included */
+    /* bytes of an object that stay readable while it is in the pool (its
+     * timer: timer_heap.c checks stale entries there); under
+     * AddressSanitizer the rest is poisoned, so a use after "free" of a
+     * pooled object is still caught */
+    size_t keep_off, keep_len;
 } sf_pool_t;
 
 void sf_pool_init(sf_pool_t *p, size_t size, uint32_t per_chunk);
+/* Marks bytes [off, off + len) of every object as read while pooled. */
+void sf_pool_keep(sf_pool_t *p, size_t off, size_t len);
 /* An object of p->size bytes, contents undefined; NULL when out of memory. */
 void *sf_pool_get(sf_pool_t *p);
 void sf_pool_put(sf_pool_t *p, void *obj);
