@@ -58,7 +58,7 @@ const char *sf_tls_version_name(uint16_t v)
     case 0x0304:
         return "TLS 1.3";
     default:
-        return "TLS";
+        return (v >> 8) == 0x7f ? "TLS 1.3 (draft)" : "TLS";
     }
 }
 
@@ -115,6 +115,16 @@ static void read_sni(const uint8_t *p, uint32_t len, sf_tls_client_hello_t *out)
     }
 }
 
+/* Orders versions: SSL 3.0 .. TLS 1.2, then TLS 1.3 drafts (0x7fNN, as
+ * deployed before RFC 8446), then TLS 1.3; GREASE and others rank 0. */
+static uint32_t version_rank(uint16_t v)
+{
+    if (v >= 0x0300 && v <= 0x0303) return v - 0x02ffu;
+    if ((v >> 8) == 0x7f) return 0x100u + (v & 0xffu);
+    if (v == 0x0304) return 0x200u;
+    return 0;
+}
+
 /* RFC 8446 4.2.1: the client's supported_versions list; the highest
  * non-GREASE TLS version is kept. */
 static void read_versions(const uint8_t *p, uint32_t len, sf_tls_client_hello_t *out)
@@ -124,7 +134,7 @@ static void read_versions(const uint8_t *p, uint32_t len, sf_tls_client_hello_t 
     if (n > len - 1) n = len - 1;
     for (uint32_t i = 0; i + 1 < n; i += 2) {
         uint16_t v = (uint16_t)(p[1 + i] << 8 | p[2 + i]);
-        if (v >= 0x0300 && v <= 0x0304 && v > out->version) out->version = v;
+        if (version_rank(v) > version_rank(out->version)) out->version = v;
     }
 }
 

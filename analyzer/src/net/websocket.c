@@ -72,6 +72,10 @@ struct sf_ws_stream {
     uint32_t blen, bcap;
 
     uint64_t lost_run; /* bytes skipped while LOST */
+    uint8_t carry[22];  /* LOST: a candidate frame start cut by a chunk end */
+    uint32_t carry_len;
+    uint64_t carry_frame;
+    sf_ts_t carry_ts;
 };
 
 /* ---- detection ---- */
@@ -251,6 +255,7 @@ static void truncate_message(sf_ws_stream_t *s, const char *why, uint64_t frame,
 static void to_lost(sf_ws_stream_t *s)
 {
     s->st = WS_LOST;
+    s->carry_len = 0;
     s->hdr_len = 0;
     s->payload_left = 0;
     s->lost_run = 0;
@@ -563,30 +568,86 @@ static uint32_t payload(sf_ws_stream_t *s, const uint8_t *p, uint32_t len, uint3
     return i + n;
 }
 
+/* Bytes a LOST candidate needs to be judged: the longest header and the
+ * start-line prefix. */
+#define WS_PROBE 22u
+
+static void lost_found(sf_ws_stream_t *s, uint64_t skipped, uint64_t frame, sf_ts_t ts)
+{
+    s->lost_run += skipped;
+    s->stats.resync_bytes += skipped;
+    if (s->lost_run)
+        WS_ANOM(s, frame, ts, SF_ANOM_WS_RESYNC,
+                "%llu bytes skipped to find the next WebSocket frame",
+                (unsigned long long)s->lost_run);
+    s->lost_run = 0;
+    s->st = WS_FRAMES;
+}
+
 static uint32_t lost(sf_ws_stream_t *s, const uint8_t *p, uint32_t len, uint32_t i,
                      uint64_t frame, sf_ts_t ts)
 {
-    /* Candidates are looked for inside this chunk only (a frame that
-     * starts a SIP message after a gap usually begins a segment). */
     for (uint32_t j = i; j < len; j++) {
         uint8_t b = p[j];
         if ((b & 0x7fu) != WS_OP_TEXT && (b & 0x7fu) != WS_OP_BINARY) continue;
         bool more = false;
         if (sf_ws_looks_sip_frame(p + j, len - j, s->max_message, &more)) {
+            lost_found(s, j - i, frame, ts);
+            return j;
+        }
+        if (more) {
+            /* A candidate cut by the chunk's end (fewer than WS_PROBE
+             * bytes left): kept, and judged with the next chunk. */
             s->lost_run += j - i;
             s->stats.resync_bytes += j - i;
-            if (s->lost_run)
-                WS_ANOM(s, frame, ts, SF_ANOM_WS_RESYNC,
-                        "%llu bytes skipped to find the next WebSocket frame",
-                        (unsigned long long)s->lost_run);
-            s->lost_run = 0;
-            s->st = WS_FRAMES;
-            return j;
+            s->carry_len = len - j;
+            memcpy(s->carry, p + j, s->carry_len);
+            s->carry_frame = frame;
+            s->carry_ts = ts;
+            return len;
         }
     }
     s->lost_run += len - i;
     s->stats.resync_bytes += len - i;
     return len;
+}
+
+/* LOST with a candidate kept from the previous chunk: judge it (and the
+ * candidates after it in the kept bytes) with this chunk's first bytes.
+ * Returns how many bytes of p were consumed (len when a candidate is
+ * still undecided, else 0: p is then decoded or scanned as usual). */
+static uint32_t lost_carry(sf_ws_stream_t *s, const uint8_t *p, uint32_t len, uint64_t frame,
+                           sf_ts_t ts)
+{
+    uint8_t tmp[2 * WS_PROBE];
+    uint32_t cl = s->carry_len, nn = len < WS_PROBE ? len : WS_PROBE;
+    memcpy(tmp, s->carry, cl);
+    memcpy(tmp + cl, p, nn);
+    s->carry_len = 0;
+    for (uint32_t k = 0; k < cl; k++) {
+        uint8_t b = tmp[k];
+        if ((b & 0x7fu) != WS_OP_TEXT && (b & 0x7fu) != WS_OP_BINARY) continue;
+        bool more = false;
+        if (sf_ws_looks_sip_frame(tmp + k, cl + nn - k, s->max_message, &more)) {
+            lost_found(s, k, s->carry_frame, s->carry_ts);
+            /* the kept bytes start the frame: decode them first */
+            sf_ws_stream_push(s, tmp + k, cl - k, s->carry_frame, s->carry_ts);
+            return 0;
+        }
+        if (more && nn == len) {
+            /* still too short (a chunk of a few bytes): keep waiting */
+            s->lost_run += k;
+            s->stats.resync_bytes += k;
+            s->carry_len = cl + nn - k;
+            memcpy(s->carry, tmp + k, s->carry_len);
+            return len;
+        }
+    }
+    s->lost_run += cl;
+    s->stats.resync_bytes += cl;
+    (void)frame;
+    (void)ts;
+    return 0;
 }
 
 void sf_ws_stream_push(sf_ws_stream_t *s, const uint8_t *data, uint32_t len, uint64_t frame,
@@ -608,7 +669,10 @@ void sf_ws_stream_push(sf_ws_stream_t *s, const uint8_t *data, uint32_t len, uin
                 i = header(s, data, len, i, frame, ts);
             break;
         case WS_LOST:
-            i = lost(s, data, len, i, frame, ts);
+            if (s->carry_len && i == 0)
+                i = lost_carry(s, data, len, frame, ts);
+            else
+                i = lost(s, data, len, i, frame, ts);
             break;
         case WS_IGNORE:
             return;
@@ -644,6 +708,10 @@ void sf_ws_stream_gap(sf_ws_stream_t *s, uint64_t missing, uint64_t frame, sf_ts
         to_lost(s);
         break;
     case WS_LOST:
+        s->lost_run += s->carry_len;
+        s->stats.resync_bytes += s->carry_len;
+        s->carry_len = 0;
+        break;
     case WS_IGNORE:
         break;
     }
@@ -653,6 +721,8 @@ void sf_ws_stream_finish(sf_ws_stream_t *s, uint64_t frame, sf_ts_t ts)
 {
     if (!s) return;
     if (s->st == WS_FRAMES) truncate_message(s, "the stream ended", frame, ts);
+    s->lost_run += s->carry_len;
+    s->carry_len = 0;
     if (s->st == WS_LOST && s->lost_run)
         WS_ANOM(s, frame, ts, SF_ANOM_WS_RESYNC,
                 "%llu bytes skipped without finding another WebSocket frame",
