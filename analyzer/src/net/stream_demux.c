@@ -155,8 +155,38 @@ sf_stream_kind_t sf_stream_classify(const uint8_t *p, uint32_t len, const sf_str
     return maybe && len < SF_STREAM_DETECT_MAX ? SF_STREAM_UNDECIDED : SF_STREAM_SIP;
 }
 
+/* The environment without the meta's frame list (256 bytes): the demux
+ * lives as long as its stream, and tens of thousands of streams may be
+ * open (issue 6, tests/hostile case tcp-stream-flood). */
+typedef struct env_compact {
+    uint32_t file;
+    uint16_t vlan;
+    sf_transport_t transport;
+    sf_ts_t ts;
+    sf_endpoint_t src, dst;
+    const sf_sip_raw_sink_t *sip;
+    const sf_anomaly_sink_t *anomalies;
+    uint32_t max_message;
+    void *ctx;
+} env_compact_t;
+
+static void env_expand(const env_compact_t *c, sf_stream_env_t *env)
+{
+    memset(env, 0, sizeof *env);
+    env->meta.file = c->file;
+    env->meta.vlan = c->vlan;
+    env->meta.transport = c->transport;
+    env->meta.ts = c->ts;
+    env->meta.src = c->src;
+    env->meta.dst = c->dst;
+    env->sip = c->sip;
+    env->anomalies = c->anomalies;
+    env->max_message = c->max_message;
+    env->ctx = c->ctx;
+}
+
 struct sf_stream_demux {
-    sf_stream_env_t env;
+    env_compact_t env;
     const sf_stream_app_ops_t *ops; /* NULL while undecided */
     void *app;
     sf_stream_kind_t kind;
@@ -172,16 +202,27 @@ sf_stream_demux_t *sf_stream_demux_create(const sf_stream_env_t *env)
 {
     sf_stream_demux_t *d = calloc(1, sizeof *d);
     if (!d) return NULL;
-    d->env = *env;
+    d->env = (env_compact_t){.file = env->meta.file,
+                             .vlan = env->meta.vlan,
+                             .transport = env->meta.transport,
+                             .ts = env->meta.ts,
+                             .src = env->meta.src,
+                             .dst = env->meta.dst,
+                             .sip = env->sip,
+                             .anomalies = env->anomalies,
+                             .max_message = env->max_message,
+                             .ctx = env->ctx};
     return d;
 }
 
 static void decide(sf_stream_demux_t *d, sf_stream_kind_t kind, const uint8_t *first,
                    uint32_t len)
 {
+    sf_stream_env_t env;
+    env_expand(&d->env, &env);
     d->kind = kind;
     d->ops = ops_of(kind);
-    d->app = d->ops ? d->ops->create(&d->env, first, len) : NULL;
+    d->app = d->ops ? d->ops->create(&env, first, len) : NULL;
     if (!d->app) d->failed = true;
 }
 
@@ -193,9 +234,11 @@ void sf_stream_demux_push(sf_stream_demux_t *d, const uint8_t *p, uint32_t len, 
         d->ops->push(d->app, p, len, frame, ts);
         return;
     }
+    sf_stream_env_t env;
+    env_expand(&d->env, &env);
     if (d->head_len == 0) {
         /* the common case: the first chunk decides, nothing is copied */
-        sf_stream_kind_t k = sf_stream_classify(p, len, &d->env);
+        sf_stream_kind_t k = sf_stream_classify(p, len, &env);
         if (k != SF_STREAM_UNDECIDED) {
             decide(d, k, p, len);
             if (d->app) d->ops->push(d->app, p, len, frame, ts);
@@ -210,7 +253,7 @@ void sf_stream_demux_push(sf_stream_demux_t *d, const uint8_t *p, uint32_t len, 
     if (n > len) n = len;
     memcpy(d->head + d->head_len, p, n);
     d->head_len += n;
-    sf_stream_kind_t k = sf_stream_classify(d->head, d->head_len, &d->env);
+    sf_stream_kind_t k = sf_stream_classify(d->head, d->head_len, &env);
     if (k == SF_STREAM_UNDECIDED) return; /* n == len here */
     decide(d, k, d->head, d->head_len);
     if (!d->app) return;
