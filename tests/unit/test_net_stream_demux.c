@@ -12,7 +12,7 @@
 #include "sipflow/tls.h"
 
 #define SIP_OPT                                                                                    \
-    "OPTIONS sip:bob@example.com SIP/2.0\r\nCall-ID: d1\r\nCSeq: 1 OPTIONS\r\n"                   \
+    "OPTIONS sip:bob@example.com SIP/2.0\r\nCall-ID: d1\r\nCSeq: 1 OPTIONS\r\n"                    \
     "Content-Length: 0\r\n\r\n"
 
 typedef struct rec {
@@ -108,9 +108,9 @@ static size_t client_hello(uint8_t *out, const char *sni)
     body[b++] = 3, body[b++] = 3; /* legacy_version */
     memset(body + b, 0x42, 32);   /* random */
     b += 32;
-    body[b++] = 0;                                 /* session id */
+    body[b++] = 0;                                                    /* session id */
     body[b++] = 0, body[b++] = 2, body[b++] = 0x13, body[b++] = 0x01; /* suites */
-    body[b++] = 1, body[b++] = 0;                  /* compression */
+    body[b++] = 1, body[b++] = 0;                                     /* compression */
     body[b++] = (uint8_t)(e >> 8), body[b++] = (uint8_t)e;
     memcpy(body + b, ext, e);
     b += e;

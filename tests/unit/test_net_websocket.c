@@ -17,11 +17,11 @@
     "\r\nCall-ID: ws1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
 #define SIP_200 "SIP/2.0 200 OK\r\nCall-ID: ws1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
 #define REQ                                                                                        \
-    "GET / HTTP/1.1\r\nHost: proxy.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" \
-    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: sip\r\n"             \
+    "GET / HTTP/1.1\r\nHost: proxy.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"   \
+    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: sip\r\n"               \
     "Sec-WebSocket-Version: 13\r\n\r\n"
 #define RESP                                                                                       \
-    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"          \
+    "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"            \
     "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\nSec-WebSocket-Protocol: sip\r\n\r\n"
 
 /* ---- building input ---- */
@@ -456,10 +456,10 @@ static void test_detection(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_client_masked),     cmocka_unit_test(test_server_unmasked),
-        cmocka_unit_test(test_lengths_16_64),     cmocka_unit_test(test_fragmented_with_ping),
-        cmocka_unit_test(test_oversize),          cmocka_unit_test(test_garbage_and_resync),
-        cmocka_unit_test(test_gaps),              cmocka_unit_test(test_not_sip),
+        cmocka_unit_test(test_client_masked), cmocka_unit_test(test_server_unmasked),
+        cmocka_unit_test(test_lengths_16_64), cmocka_unit_test(test_fragmented_with_ping),
+        cmocka_unit_test(test_oversize),      cmocka_unit_test(test_garbage_and_resync),
+        cmocka_unit_test(test_gaps),          cmocka_unit_test(test_not_sip),
         cmocka_unit_test(test_detection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -42,11 +42,11 @@ typedef enum sf_detect {
 /* What every stream application is created with. The pointers must stay
  * valid while the application lives (the packet path owns them). */
 typedef struct sf_stream_env {
-    sf_msg_meta_t meta;            /* file, src, dst, transport, vlan of the direction */
-    const sf_sip_raw_sink_t *sip;  /* receives the SIP messages found */
+    sf_msg_meta_t meta;           /* file, src, dst, transport, vlan of the direction */
+    const sf_sip_raw_sink_t *sip; /* receives the SIP messages found */
     const sf_anomaly_sink_t *anomalies;
-    uint32_t max_message;          /* largest message buffered (0: 256 KiB) */
-    void *ctx;                     /* the creator's own context, for kinds that need it */
+    uint32_t max_message; /* largest message buffered (0: 256 KiB) */
+    void *ctx;            /* the creator's own context, for kinds that need it */
 } sf_stream_env_t;
 
 /* One stream application: how to recognise it and how to feed it. */

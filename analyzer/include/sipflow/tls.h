@@ -30,10 +30,10 @@ extern "C" {
 bool sf_tls_looks_record(const uint8_t *p, uint32_t len, bool *need_more);
 
 typedef struct sf_tls_client_hello {
-    bool is_client_hello;   /* handshake type 1 in the first record */
-    bool is_server_hello;   /* handshake type 2 */
-    uint16_t version;       /* highest offered: supported_versions, else legacy_version */
-    char sni[256];          /* host_name, NUL-terminated, printable ASCII; "" when none */
+    bool is_client_hello; /* handshake type 1 in the first record */
+    bool is_server_hello; /* handshake type 2 */
+    uint16_t version;     /* highest offered: supported_versions, else legacy_version */
+    char sni[256];        /* host_name, NUL-terminated, printable ASCII; "" when none */
 } sf_tls_client_hello_t;
 
 /* Parses the first TLS record (header included) as far as its bytes go:

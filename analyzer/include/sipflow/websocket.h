@@ -34,8 +34,8 @@ typedef enum sf_ws_start {
 
 typedef struct sf_ws_stats {
     uint64_t frames;
-    uint64_t messages;    /* text/binary messages completed */
-    uint64_t control;     /* ping, pong, close frames */
+    uint64_t messages; /* text/binary messages completed */
+    uint64_t control;  /* ping, pong, close frames */
     uint64_t resync_bytes;
 } sf_ws_stats_t;
 

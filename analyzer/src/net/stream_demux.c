@@ -215,8 +215,7 @@ sf_stream_demux_t *sf_stream_demux_create(const sf_stream_env_t *env)
     return d;
 }
 
-static void decide(sf_stream_demux_t *d, sf_stream_kind_t kind, const uint8_t *first,
-                   uint32_t len)
+static void decide(sf_stream_demux_t *d, sf_stream_kind_t kind, const uint8_t *first, uint32_t len)
 {
     sf_stream_env_t env;
     env_expand(&d->env, &env);

@@ -153,10 +153,10 @@ bool sf_tls_parse_hello(const uint8_t *p, uint32_t len, sf_tls_client_hello_t *o
     rd_skip(&r, 3); /* handshake length: the record bounds us anyway */
     uint32_t legacy = rd_uint(&r, 2);
     if (r.ok) out->version = (uint16_t)legacy;
-    rd_skip(&r, 32);              /* random */
-    rd_skip(&r, rd_uint(&r, 1));  /* legacy_session_id */
-    rd_skip(&r, rd_uint(&r, 2));  /* cipher_suites */
-    rd_skip(&r, rd_uint(&r, 1));  /* legacy_compression_methods */
+    rd_skip(&r, 32);             /* random */
+    rd_skip(&r, rd_uint(&r, 1)); /* legacy_session_id */
+    rd_skip(&r, rd_uint(&r, 2)); /* cipher_suites */
+    rd_skip(&r, rd_uint(&r, 1)); /* legacy_compression_methods */
     uint32_t ext_len = rd_uint(&r, 2);
     if (!r.ok) return true;
     if (ext_len < r.end - r.pos) r.end = r.pos + ext_len;
@@ -246,8 +246,7 @@ static void decide(sf_tls_stream_t *s)
     else if (s->hello.is_server_hello)
         s->report = false; /* the ClientHello's direction reports */
     else
-        s->report =
-            sip_port(dp) && (!sip_port(sp) || endpoint_cmp(&s->meta.src, &s->meta.dst) < 0);
+        s->report = sip_port(dp) && (!sip_port(sp) || endpoint_cmp(&s->meta.src, &s->meta.dst) < 0);
 }
 
 void sf_tls_stream_push(sf_tls_stream_t *s, const uint8_t *data, uint32_t len, uint64_t frame,
@@ -324,7 +323,7 @@ void sf_tls_stream_finish(sf_tls_stream_t *s, uint64_t frame, sf_ts_t ts)
                     "(%llu bytes%s); TLS decryption is not supported",
                     sf_tls_version_name(s->hello.version),
                     client ? "client" : "connection picked up mid-stream,", a, b, sni,
-                    client ? "client" : "this direction's",
-                    (unsigned long long)s->first_frame, (unsigned long long)s->last_frame,
-                    (unsigned long long)s->bytes, s->gaps ? ", with gaps" : "");
+                    client ? "client" : "this direction's", (unsigned long long)s->first_frame,
+                    (unsigned long long)s->last_frame, (unsigned long long)s->bytes,
+                    s->gaps ? ", with gaps" : "");
 }

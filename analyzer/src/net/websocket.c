@@ -46,8 +46,8 @@ struct sf_ws_stream {
     sf_ws_stats_t stats;
     ws_state_t st;
     sf_ws_start_t start;
-    bool sipish;       /* the handshake or a message said SIP: report defects */
-    bool closed;       /* a Close frame was seen */
+    bool sipish; /* the handshake or a message said SIP: report defects */
+    bool closed; /* a Close frame was seen */
     bool warned_after_close, warned_mask;
 
     /* handshake */
@@ -72,7 +72,7 @@ struct sf_ws_stream {
     uint32_t blen, bcap;
 
     uint64_t lost_run; /* bytes skipped while LOST */
-    uint8_t carry[22];  /* LOST: a candidate frame start cut by a chunk end */
+    uint8_t carry[22]; /* LOST: a candidate frame start cut by a chunk end */
     uint32_t carry_len;
     uint64_t carry_frame;
     sf_ts_t carry_ts;
@@ -227,7 +227,7 @@ bool sf_ws_stream_ignored(const sf_ws_stream_t *s)
 #define WS_ANOM(s, frame, ts, kind, ...)                                                           \
     do {                                                                                           \
         if ((s)->sipish)                                                                           \
-            sf_anomaly_emit(&(s)->anomalies, (s)->meta.file, (frame), (ts), (kind), __VA_ARGS__); \
+            sf_anomaly_emit(&(s)->anomalies, (s)->meta.file, (frame), (ts), (kind), __VA_ARGS__);  \
     } while (0)
 
 static void drop_message(sf_ws_stream_t *s)
@@ -447,9 +447,8 @@ static void start_frame(sf_ws_stream_t *s, uint64_t frame, sf_ts_t ts)
         WS_ANOM(s, frame, ts, SF_ANOM_WS_MALFORMED,
                 "WebSocket length %llu not in its minimal form (RFC 6455 5.2)",
                 (unsigned long long)f.plen);
-    if (!s->warned_mask &&
-        ((s->start == SF_WS_START_REQUEST && !f.masked) ||
-         (s->start == SF_WS_START_RESPONSE && f.masked))) {
+    if (!s->warned_mask && ((s->start == SF_WS_START_REQUEST && !f.masked) ||
+                            (s->start == SF_WS_START_RESPONSE && f.masked))) {
         s->warned_mask = true;
         WS_ANOM(s, frame, ts, SF_ANOM_WS_MALFORMED,
                 f.masked ? "server frame masked (RFC 6455 5.1)"
@@ -458,8 +457,7 @@ static void start_frame(sf_ws_stream_t *s, uint64_t frame, sf_ts_t ts)
     if (control) {
         s->stats.control++;
         if (!f.fin || f.plen > 125)
-            WS_ANOM(s, frame, ts, SF_ANOM_WS_MALFORMED,
-                    "WebSocket control frame %s (RFC 6455 5.5)",
+            WS_ANOM(s, frame, ts, SF_ANOM_WS_MALFORMED, "WebSocket control frame %s (RFC 6455 5.5)",
                     !f.fin ? "fragmented" : "longer than 125 bytes");
         if (f.op == WS_OP_CLOSE) s->closed = true;
         s->frame_drop = true; /* ping/pong/close payloads are not kept */
@@ -584,8 +582,8 @@ static void lost_found(sf_ws_stream_t *s, uint64_t skipped, uint64_t frame, sf_t
     s->st = WS_FRAMES;
 }
 
-static uint32_t lost(sf_ws_stream_t *s, const uint8_t *p, uint32_t len, uint32_t i,
-                     uint64_t frame, sf_ts_t ts)
+static uint32_t lost(sf_ws_stream_t *s, const uint8_t *p, uint32_t len, uint32_t i, uint64_t frame,
+                     sf_ts_t ts)
 {
     for (uint32_t j = i; j < len; j++) {
         uint8_t b = p[j];
