@@ -155,10 +155,12 @@ sf_stream_kind_t sf_stream_classify(const uint8_t *p, uint32_t len, const sf_str
     return maybe && len < SF_STREAM_DETECT_MAX ? SF_STREAM_UNDECIDED : SF_STREAM_SIP;
 }
 
-/* The environment without the meta's frame list (256 bytes): the demux
- * lives as long as its stream, and tens of thousands of streams may be
- * open (issue 6, tests/hostile case tcp-stream-flood). */
-typedef struct env_compact {
+/* What the demux needs until it has decided: the environment (without
+ * the meta's 256-byte frame list) and the first bytes. Freed at the
+ * decision, so a decided direction costs the demux only its small head:
+ * tens of thousands of streams may be open (issue 6, tests/hostile case
+ * tcp-stream-flood, 64 MB for 50,000 streams). */
+typedef struct pending {
     uint32_t file;
     uint16_t vlan;
     sf_transport_t transport;
@@ -168,9 +170,13 @@ typedef struct env_compact {
     const sf_anomaly_sink_t *anomalies;
     uint32_t max_message;
     void *ctx;
-} env_compact_t;
+    uint8_t head[SF_STREAM_DETECT_MAX];
+    uint32_t head_len;
+    uint64_t first_frame;
+    sf_ts_t first_ts;
+} pending_t;
 
-static void env_expand(const env_compact_t *c, sf_stream_env_t *env)
+static void env_expand(const pending_t *c, sf_stream_env_t *env)
 {
     memset(env, 0, sizeof *env);
     env->meta.file = c->file;
@@ -186,80 +192,93 @@ static void env_expand(const env_compact_t *c, sf_stream_env_t *env)
 }
 
 struct sf_stream_demux {
-    env_compact_t env;
     const sf_stream_app_ops_t *ops; /* NULL while undecided */
     void *app;
+    pending_t *pend; /* while undecided */
     sf_stream_kind_t kind;
-    bool failed; /* the application could not be created: bytes ignored */
-    /* undecided: the first bytes, from first_frame */
-    uint8_t head[SF_STREAM_DETECT_MAX];
-    uint32_t head_len;
-    uint64_t first_frame;
-    sf_ts_t first_ts;
 };
 
 sf_stream_demux_t *sf_stream_demux_create(const sf_stream_env_t *env)
 {
     sf_stream_demux_t *d = calloc(1, sizeof *d);
-    if (!d) return NULL;
-    d->env = (env_compact_t){.file = env->meta.file,
-                             .vlan = env->meta.vlan,
-                             .transport = env->meta.transport,
-                             .ts = env->meta.ts,
-                             .src = env->meta.src,
-                             .dst = env->meta.dst,
-                             .sip = env->sip,
-                             .anomalies = env->anomalies,
-                             .max_message = env->max_message,
-                             .ctx = env->ctx};
+    pending_t *pd = malloc(sizeof *pd);
+    if (!d || !pd) {
+        free(d);
+        free(pd);
+        return NULL;
+    }
+    *pd = (pending_t){.file = env->meta.file,
+                      .vlan = env->meta.vlan,
+                      .transport = env->meta.transport,
+                      .ts = env->meta.ts,
+                      .src = env->meta.src,
+                      .dst = env->meta.dst,
+                      .sip = env->sip,
+                      .anomalies = env->anomalies,
+                      .max_message = env->max_message,
+                      .ctx = env->ctx};
+    d->pend = pd;
     return d;
 }
 
+/* Creates the application; the pending state is released by the caller
+ * once the held bytes were replayed. Without an application (allocation
+ * failure) the direction's bytes are ignored. */
 static void decide(sf_stream_demux_t *d, sf_stream_kind_t kind, const uint8_t *first, uint32_t len)
 {
     sf_stream_env_t env;
-    env_expand(&d->env, &env);
+    env_expand(d->pend, &env);
     d->kind = kind;
     d->ops = ops_of(kind);
     d->app = d->ops ? d->ops->create(&env, first, len) : NULL;
-    if (!d->app) d->failed = true;
+    if (!d->app) d->ops = NULL;
+}
+
+static void release_pending(sf_stream_demux_t *d)
+{
+    free(d->pend);
+    d->pend = NULL;
 }
 
 void sf_stream_demux_push(sf_stream_demux_t *d, const uint8_t *p, uint32_t len, uint64_t frame,
                           sf_ts_t ts)
 {
-    if (!d || !p || len == 0 || d->failed) return;
+    if (!d || !p || len == 0) return;
     if (d->app) {
         d->ops->push(d->app, p, len, frame, ts);
         return;
     }
+    pending_t *pd = d->pend;
+    if (!pd) return; /* decided, but the application could not be created */
     sf_stream_env_t env;
-    env_expand(&d->env, &env);
-    if (d->head_len == 0) {
+    env_expand(pd, &env);
+    if (pd->head_len == 0) {
         /* the common case: the first chunk decides, nothing is copied */
         sf_stream_kind_t k = sf_stream_classify(p, len, &env);
         if (k != SF_STREAM_UNDECIDED) {
             decide(d, k, p, len);
+            release_pending(d);
             if (d->app) d->ops->push(d->app, p, len, frame, ts);
             return;
         }
-        d->first_frame = frame;
-        d->first_ts = ts;
+        pd->first_frame = frame;
+        pd->first_ts = ts;
     }
     /* Short chunks: collect up to SF_STREAM_DETECT_MAX bytes, which always
      * decide (sf_stream_classify answers SIP at that length). */
-    uint32_t n = SF_STREAM_DETECT_MAX - d->head_len;
+    uint32_t n = SF_STREAM_DETECT_MAX - pd->head_len;
     if (n > len) n = len;
-    memcpy(d->head + d->head_len, p, n);
-    d->head_len += n;
-    sf_stream_kind_t k = sf_stream_classify(d->head, d->head_len, &env);
+    memcpy(pd->head + pd->head_len, p, n);
+    pd->head_len += n;
+    sf_stream_kind_t k = sf_stream_classify(pd->head, pd->head_len, &env);
     if (k == SF_STREAM_UNDECIDED) return; /* n == len here */
-    decide(d, k, d->head, d->head_len);
-    if (!d->app) return;
+    decide(d, k, pd->head, pd->head_len);
     /* The held bytes keep the frame they started in. */
-    d->ops->push(d->app, d->head, d->head_len - n, d->first_frame, d->first_ts);
-    d->ops->push(d->app, p, len, frame, ts);
-    d->head_len = 0;
+    if (d->app) {
+        d->ops->push(d->app, pd->head, pd->head_len - n, pd->first_frame, pd->first_ts);
+        d->ops->push(d->app, p, len, frame, ts);
+    }
+    release_pending(d);
 }
 
 void sf_stream_demux_gap(sf_stream_demux_t *d, uint64_t missing, uint64_t frame, sf_ts_t ts)
@@ -271,17 +290,18 @@ void sf_stream_demux_gap(sf_stream_demux_t *d, uint64_t missing, uint64_t frame,
     }
     /* Undecided: the few held bytes are lost with the gap (the TCP layer
      * reported it); what follows is classified afresh, as a pick-up. */
-    d->head_len = 0;
+    if (d->pend) d->pend->head_len = 0;
 }
 
 void sf_stream_demux_finish(sf_stream_demux_t *d, uint64_t frame, sf_ts_t ts)
 {
     if (!d) return;
-    if (!d->app && d->head_len && !d->failed) {
+    if (!d->app && d->pend && d->pend->head_len) {
         /* The stream ended undecided: its few bytes are SIP's to judge. */
-        decide(d, SF_STREAM_SIP, d->head, d->head_len);
-        if (d->app) d->ops->push(d->app, d->head, d->head_len, d->first_frame, d->first_ts);
-        d->head_len = 0;
+        pending_t *pd = d->pend;
+        decide(d, SF_STREAM_SIP, pd->head, pd->head_len);
+        if (d->app) d->ops->push(d->app, pd->head, pd->head_len, pd->first_frame, pd->first_ts);
+        release_pending(d);
     }
     if (d->app) d->ops->finish(d->app, frame, ts);
 }
@@ -295,5 +315,6 @@ void sf_stream_demux_destroy(sf_stream_demux_t *d)
 {
     if (!d) return;
     if (d->app) d->ops->destroy(d->app);
+    free(d->pend);
     free(d);
 }
