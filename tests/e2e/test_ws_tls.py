@@ -6,10 +6,11 @@
   anomalies, one answered call;
 - heplify--sip_tcp_websocket.pcap (shared): the 39 SIP messages tshark finds,
   11 of them over WebSocket, no anomalies;
-- sample-captures--sip-tls-1.3-and-rtcp--sip.pcap (shared): exactly one
-  tls-encrypted notice (frame 4, the client's endpoints -> :5061, no SNI,
-  its frames), in `anomalies`, the stderr summary and `stats`; the TLS
-  connection to port 15081 (no SIP port, no SNI) is not reported."""
+- sample-captures--sip-tls-1.3-and-rtcp--sip.pcap (shared): one
+  tls-encrypted notice per TLS connection, in `anomalies`, the stderr
+  summary and `stats`: frame 4, the client's endpoints -> :5061, no SNI,
+  its frames; and frame 4545, the server connecting back to the client's
+  port 15081 (no SIP port, no SNI, but the same two hosts)."""
 import json
 import os
 import subprocess
@@ -61,17 +62,21 @@ def shared_tls(sd):
         skip(f"{path} missing")
     _, anoms, _ = run_sipflow_json("anomalies", path)
     tls = [a for a in anoms if a["kind"] == "tls-encrypted"]
-    if check(len(tls) == 1, f"tls: {len(tls)} tls-encrypted notices, want 1"):
-        a = tls[0]
+    if check(len(tls) == 2, f"tls: {len(tls)} tls-encrypted notices, want 2"):
+        a, b = tls
         check(a["frame"] == 4 and a["layer"] == "tcp", f"tls: notice {a}")
         for part in ("encrypted SIP, not analysed", "217.12.247.98:59360 -> 217.12.244.34:5061",
                      "no SNI", "frames 4-26", "TLS 1.3"):
             check(part in a["reason"], f"tls: '{part}' not in {a['reason']!r}")
+        check(b["frame"] == 4545, f"tls: second notice {b}")
+        for part in ("217.12.244.34:51504 -> 217.12.247.98:15081",
+                     "earlier SIP-over-TLS connection", "frames 4545-4550"):
+            check(part in b["reason"], f"tls: '{part}' not in {b['reason']!r}")
     p = subprocess.run([sipflow_bin(), "stats", path], stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, timeout=300)
     err, out = p.stderr.decode(), p.stdout.decode()
-    check("tls-encrypted 1" in err, f"tls: summary line lacks the notice: {err!r}")
-    check("Encrypted SIP, not analysed: 1 TLS connection" in out, "tls: stats lacks the notice")
+    check("tls-encrypted 2" in err, f"tls: summary line lacks the notice: {err!r}")
+    check("Encrypted SIP, not analysed: 2 TLS connections" in out, "tls: stats lacks the notice")
 
 
 def main():

@@ -59,14 +59,16 @@ static sf_stream_env_t env_for(rec_t *r, sf_sip_raw_sink_t *sink, sf_anomaly_sin
     return env;
 }
 
-/* Feeds bytes through a demux, whole or one byte at a time. */
-static sf_stream_kind_t run(const uint8_t *p, size_t n, bool bytewise, uint16_t sport,
-                            uint16_t dport, rec_t *r)
+/* Feeds bytes through a demux, whole or one byte at a time; peers: the
+ * shared SIP-over-TLS host pairs, or NULL. */
+static sf_stream_kind_t run_peers(const uint8_t *p, size_t n, bool bytewise, uint16_t sport,
+                                  uint16_t dport, rec_t *r, sf_tls_peers_t *peers)
 {
     memset(r, 0, sizeof *r);
     sf_sip_raw_sink_t sink;
     sf_anomaly_sink_t an;
     sf_stream_env_t env = env_for(r, &sink, &an, sport, dport);
+    env.tls_peers = peers;
     sf_stream_demux_t *d = sf_stream_demux_create(&env);
     assert_non_null(d);
     sf_ts_t ts = {1, 0, 6};
@@ -79,6 +81,12 @@ static sf_stream_kind_t run(const uint8_t *p, size_t n, bool bytewise, uint16_t 
     sf_stream_kind_t k = sf_stream_demux_kind(d);
     sf_stream_demux_destroy(d);
     return k;
+}
+
+static sf_stream_kind_t run(const uint8_t *p, size_t n, bool bytewise, uint16_t sport,
+                            uint16_t dport, rec_t *r)
+{
+    return run_peers(p, n, bytewise, sport, dport, r, NULL);
 }
 
 /* A ClientHello record (RFC 8446 4.1.2) offering TLS 1.3, with an SNI
@@ -250,13 +258,33 @@ static void test_tls_notice(void **state)
     assert_int_equal(r.tls, 0);
 }
 
+static void test_tls_peers(void **state)
+{
+    (void)state;
+    rec_t r;
+    uint8_t ch[600];
+    size_t n = client_hello(ch, NULL);
+    sf_tls_peers_t *peers = sf_tls_peers_create();
+    assert_non_null(peers);
+    /* unknown hosts, other ports: not SIP */
+    assert_int_equal(run_peers(ch, n, false, 51504, 15081, &r, peers), SF_STREAM_TLS);
+    assert_int_equal(r.tls, 0);
+    /* a SIP-over-TLS connection between the two hosts ... */
+    assert_int_equal(run_peers(ch, n, false, 59360, 5061, &r, peers), SF_STREAM_TLS);
+    assert_int_equal(r.tls, 1);
+    /* ... makes a later one on other ports count (either direction) */
+    assert_int_equal(run_peers(ch, n, false, 51504, 15081, &r, peers), SF_STREAM_TLS);
+    assert_int_equal(r.tls, 1);
+    assert_non_null(strstr(r.reason, "earlier SIP-over-TLS connection"));
+    sf_tls_peers_destroy(peers);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_classify),
-        cmocka_unit_test(test_demux_sip_and_ws),
-        cmocka_unit_test(test_tls_hello),
-        cmocka_unit_test(test_tls_notice),
+        cmocka_unit_test(test_classify),  cmocka_unit_test(test_demux_sip_and_ws),
+        cmocka_unit_test(test_tls_hello), cmocka_unit_test(test_tls_notice),
+        cmocka_unit_test(test_tls_peers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

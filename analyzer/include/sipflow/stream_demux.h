@@ -45,8 +45,9 @@ typedef struct sf_stream_env {
     sf_msg_meta_t meta;           /* file, src, dst, transport, vlan of the direction */
     const sf_sip_raw_sink_t *sip; /* receives the SIP messages found */
     const sf_anomaly_sink_t *anomalies;
-    uint32_t max_message; /* largest message buffered (0: 256 KiB) */
-    void *ctx;            /* the creator's own context, for kinds that need it */
+    uint32_t max_message;           /* largest message buffered (0: 256 KiB) */
+    struct sf_tls_peers *tls_peers; /* SIP-over-TLS host pairs (tls.h), or NULL */
+    void *ctx;                      /* the creator's own context, for kinds that need it */
 } sf_stream_env_t;
 
 /* One stream application: how to recognise it and how to feed it. */

@@ -8,8 +8,9 @@
  *
  * Which TLS connections are SIP: RFC 3261 26.2 gives SIP over TLS port
  * 5061; sipflow counts a connection with a port in 5060..5069, or whose
- * SNI has a label beginning with "sip" (sip.example.com). Others (HTTPS)
- * are not reported, so HTTPS captures do not flood the anomaly list.
+ * SNI has a label beginning with "sip" (sip.example.com), or between two
+ * hosts that already had such a connection (sf_tls_peers_t). Others
+ * (HTTPS) are not reported, so HTTPS captures do not flood the list.
  * One report per connection: by the direction carrying the ClientHello;
  * when the handshake was not captured, by the direction towards the SIP
  * port (the lower endpoint when both ports are SIP ports); never by the
@@ -45,10 +46,20 @@ bool sf_tls_parse_hello(const uint8_t *p, uint32_t len, sf_tls_client_hello_t *o
 /* "TLS 1.3", "TLS 1.2", ... "SSL 3.0"; "TLS" when unknown. */
 const char *sf_tls_version_name(uint16_t version);
 
+/* Host pairs (unordered) that had a SIP-over-TLS connection, newest
+ * first, at most SF_TLS_PEERS_MAX: a later TLS connection between the same
+ * two hosts on other ports (a server connecting back to a client's own
+ * TLS listener) counts as SIP too. One per capture, shared by streams. */
+#define SF_TLS_PEERS_MAX 256
+typedef struct sf_tls_peers sf_tls_peers_t;
+sf_tls_peers_t *sf_tls_peers_create(void);
+void sf_tls_peers_destroy(sf_tls_peers_t *p);
+
 typedef struct sf_tls_stream sf_tls_stream_t;
 
+/* peers may be NULL (no evidence from earlier connections). */
 sf_tls_stream_t *sf_tls_stream_create(const sf_msg_meta_t *meta_template,
-                                      const sf_anomaly_sink_t *anomalies);
+                                      const sf_anomaly_sink_t *anomalies, sf_tls_peers_t *peers);
 void sf_tls_stream_push(sf_tls_stream_t *s, const uint8_t *data, uint32_t len, uint64_t frame,
                         sf_ts_t ts);
 void sf_tls_stream_gap(sf_tls_stream_t *s, uint64_t missing, uint64_t frame, sf_ts_t ts);

@@ -16,6 +16,7 @@
 #include "sipflow/packet_path.h"
 #include "sipflow/sip_framing.h"
 #include "sipflow/stream_demux.h"
+#include "sipflow/tls.h"
 
 struct sf_packet_path {
     sf_packet_path_config_t cfg;
@@ -26,6 +27,7 @@ struct sf_packet_path {
     sf_sip_parser_t *parser;
     sf_sip_raw_sink_t raw;
     sf_sip_stream_config_t stream_cfg;
+    sf_tls_peers_t *tls_peers; /* hosts that spoke SIP over TLS (tls.h) */
     uint16_t cur_vlan; /* VLAN of the segment being reassembled */
     bool destroying;   /* streams closed by destroy deliver nothing */
     uint64_t sip_messages, sip_malformed, sip_trailing_bytes;
@@ -180,6 +182,7 @@ static void *tcp_open(void *user, uint32_t file, const sf_endpoint_t *src, const
                            .sip = &pp->raw,
                            .anomalies = &pp->anom,
                            .max_message = pp->stream_cfg.max_message,
+                           .tls_peers = pp->tls_peers,
                            .ctx = pp};
     return sf_stream_demux_create(&env);
 }
@@ -231,7 +234,8 @@ sf_packet_path_t *sf_packet_path_create(const sf_packet_path_config_t *cfg,
     sf_tcp_callbacks_t cb = {tcp_open, tcp_data, tcp_gap, tcp_close};
     pp->tcp = sf_tcp_reasm_create(&pp->cfg.tcp, &cb, pp, &pp->anom);
     pp->parser = sf_sip_parser_create();
-    if (!pp->net || !pp->tcp || !pp->parser) {
+    pp->tls_peers = sf_tls_peers_create();
+    if (!pp->net || !pp->tcp || !pp->parser || !pp->tls_peers) {
         sf_packet_path_destroy(pp);
         return NULL;
     }
@@ -281,5 +285,6 @@ void sf_packet_path_destroy(sf_packet_path_t *pp)
     if (pp->tcp) sf_tcp_reasm_destroy(pp->tcp);
     sf_net_decoder_destroy(pp->net);
     sf_sip_parser_destroy(pp->parser);
+    sf_tls_peers_destroy(pp->tls_peers);
     free(pp);
 }

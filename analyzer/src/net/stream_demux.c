@@ -92,7 +92,7 @@ static void *tls_create(const sf_stream_env_t *env, const uint8_t *first, uint32
 {
     (void)first;
     (void)len;
-    return sf_tls_stream_create(&env->meta, env->anomalies);
+    return sf_tls_stream_create(&env->meta, env->anomalies, env->tls_peers);
 }
 static void tls_push(void *a, const uint8_t *p, uint32_t len, uint64_t frame, sf_ts_t ts)
 {
@@ -169,6 +169,7 @@ typedef struct pending {
     const sf_sip_raw_sink_t *sip;
     const sf_anomaly_sink_t *anomalies;
     uint32_t max_message;
+    struct sf_tls_peers *tls_peers;
     void *ctx;
     uint8_t head[SF_STREAM_DETECT_MAX];
     uint32_t head_len;
@@ -188,6 +189,7 @@ static void env_expand(const pending_t *c, sf_stream_env_t *env)
     env->sip = c->sip;
     env->anomalies = c->anomalies;
     env->max_message = c->max_message;
+    env->tls_peers = c->tls_peers;
     env->ctx = c->ctx;
 }
 
@@ -216,6 +218,7 @@ sf_stream_demux_t *sf_stream_demux_create(const sf_stream_env_t *env)
                       .sip = env->sip,
                       .anomalies = env->anomalies,
                       .max_message = env->max_message,
+                      .tls_peers = env->tls_peers,
                       .ctx = env->ctx};
     d->pend = pd;
     return d;

@@ -174,8 +174,57 @@ bool sf_tls_parse_hello(const uint8_t *p, uint32_t len, sf_tls_client_hello_t *o
     return true;
 }
 
+typedef struct peer_pair {
+    uint8_t family;
+    uint8_t a[16], b[16]; /* a <= b */
+} peer_pair_t;
+
+struct sf_tls_peers {
+    peer_pair_t pairs[SF_TLS_PEERS_MAX];
+    uint32_t n, next; /* ring: the oldest is replaced */
+};
+
+sf_tls_peers_t *sf_tls_peers_create(void)
+{
+    return calloc(1, sizeof(sf_tls_peers_t));
+}
+
+void sf_tls_peers_destroy(sf_tls_peers_t *p)
+{
+    free(p);
+}
+
+static peer_pair_t pair_of(const sf_endpoint_t *x, const sf_endpoint_t *y)
+{
+    peer_pair_t pp;
+    memset(&pp, 0, sizeof pp);
+    pp.family = x->family;
+    bool lt = memcmp(x->addr, y->addr, sizeof x->addr) <= 0;
+    memcpy(pp.a, lt ? x->addr : y->addr, 16);
+    memcpy(pp.b, lt ? y->addr : x->addr, 16);
+    return pp;
+}
+
+/* Linear: at most SF_TLS_PEERS_MAX compares, once per TLS direction. */
+static bool peers_has(const sf_tls_peers_t *p, const peer_pair_t *q)
+{
+    for (uint32_t i = 0; p && i < p->n; i++)
+        if (memcmp(&p->pairs[i], q, sizeof *q) == 0) return true;
+    return false;
+}
+
+static void peers_add(sf_tls_peers_t *p, const peer_pair_t *q)
+{
+    if (!p || peers_has(p, q)) return;
+    p->pairs[p->next] = *q;
+    p->next = (p->next + 1) % SF_TLS_PEERS_MAX;
+    if (p->n < SF_TLS_PEERS_MAX) p->n++;
+}
+
 struct sf_tls_stream {
     sf_msg_meta_t meta;
+    sf_tls_peers_t *peers;
+    bool by_peers; /* reported because the hosts spoke SIP over TLS before */
     sf_anomaly_sink_t anomalies;
     uint8_t *rec; /* the first record, up to its end (bounded) */
     uint32_t rlen, rwant, rcap;
@@ -186,10 +235,11 @@ struct sf_tls_stream {
 };
 
 sf_tls_stream_t *sf_tls_stream_create(const sf_msg_meta_t *meta_template,
-                                      const sf_anomaly_sink_t *anomalies)
+                                      const sf_anomaly_sink_t *anomalies, sf_tls_peers_t *peers)
 {
     sf_tls_stream_t *s = calloc(1, sizeof *s);
     if (!s) return NULL;
+    s->peers = peers;
     if (meta_template) s->meta = *meta_template;
     if (anomalies) s->anomalies = *anomalies;
     return s;
@@ -241,12 +291,16 @@ static void decide(sf_tls_stream_t *s)
     free(s->rec);
     s->rec = NULL;
     uint16_t sp = s->meta.src.port, dp = s->meta.dst.port;
-    if (s->hello.is_client_hello)
+    peer_pair_t pp = pair_of(&s->meta.src, &s->meta.dst);
+    if (s->hello.is_client_hello) {
         s->report = sip_port(sp) || sip_port(dp) || sip_sni(s->hello.sni);
-    else if (s->hello.is_server_hello)
+        if (!s->report && peers_has(s->peers, &pp)) s->report = s->by_peers = true;
+    } else if (s->hello.is_server_hello) {
         s->report = false; /* the ClientHello's direction reports */
-    else
+    } else {
         s->report = sip_port(dp) && (!sip_port(sp) || endpoint_cmp(&s->meta.src, &s->meta.dst) < 0);
+    }
+    if (s->report && !s->by_peers) peers_add(s->peers, &pp);
 }
 
 void sf_tls_stream_push(sf_tls_stream_t *s, const uint8_t *data, uint32_t len, uint64_t frame,
@@ -311,11 +365,14 @@ void sf_tls_stream_finish(sf_tls_stream_t *s, uint64_t frame, sf_ts_t ts)
     decide(s);
     if (!s->report) return;
     s->report = false; /* once */
-    char a[SF_ENDPOINT_STRLEN], b[SF_ENDPOINT_STRLEN], sni[300] = "no SNI";
+    char a[SF_ENDPOINT_STRLEN], b[SF_ENDPOINT_STRLEN], sni[340] = "no SNI";
     bool client = s->hello.is_client_hello;
     sf_endpoint_format(&s->meta.src, a, sizeof a);
     sf_endpoint_format(&s->meta.dst, b, sizeof b);
     if (s->hello.sni[0]) snprintf(sni, sizeof sni, "SNI %s", s->hello.sni);
+    if (s->by_peers)
+        snprintf(sni + strlen(sni), sizeof sni - strlen(sni),
+                 " (hosts of an earlier SIP-over-TLS connection)");
     /* RFC 3261 26.2: SIP over TLS; without the session keys nothing of the
      * SIP inside can be read. */
     sf_anomaly_emit(&s->anomalies, s->meta.file, s->first_frame, s->first_ts, SF_ANOM_TLS_ENCRYPTED,
