@@ -344,7 +344,11 @@ void sf_tls_stream_push(sf_tls_stream_t *s, const uint8_t *data, uint32_t len, u
             s->rwant = TLS_HDR + rl;
         }
     }
-    if (s->rlen >= s->rwant) decide(s);
+    /* Only a ClientHello is read further than its first byte: anything
+     * else decides at once (no need to hold an 18 KiB record). */
+    if (s->rlen >= s->rwant || (s->rlen >= TLS_HDR && s->rec[0] != TLS_CT_HANDSHAKE) ||
+        (s->rlen > TLS_HDR && s->rec[TLS_HDR] != 1))
+        decide(s);
 }
 
 void sf_tls_stream_gap(sf_tls_stream_t *s, uint64_t missing, uint64_t frame, sf_ts_t ts)
