@@ -75,6 +75,19 @@ EXPECTED = {
         "outcomes": {"answered-200-bye-200": 3},
         "fragmented_messages": 0,
     },
+    "ws-call": {
+        "description": "One answered call of SIP over WebSocket (RFC 7118), synthesised by "
+        "make-ws-capture.py (not record.sh): HTTP Upgrade on TCP 8080 with "
+        "Sec-WebSocket-Protocol: sip, masked client frames, the INVITE as a fragmented message "
+        "(its first fragment over two TCP segments, a ping between the fragments), 100 and 180 "
+        "in one segment, a 200 OK with a 16-bit length, Close frames.",
+        "transport": "WS/IPv4",
+        "ladder": CALL,
+        "outcomes": {"answered-200-bye-200": 1},
+        "fragmented_messages": 0,
+        "link_type": "Ethernet",
+        "checksums": "correct (synthesised)",
+    },
 }
 
 
@@ -96,6 +109,7 @@ def dissect(path):
         check=True, capture_output=True).stdout
     root = ET.fromstring(out)
     frames, msgs = 0, []
+    segs_of = {}  # frame -> TCP segments of a PDU it completes (WebSocket fragments)
     for pkt in root.iter("packet"):
         frames += 1
         protos = list(pkt)
@@ -104,6 +118,7 @@ def dissect(path):
         src = first(pkt, "ip.src") or "[%s]" % first(pkt, "ipv6.src")
         dst = first(pkt, "ip.dst") or "[%s]" % first(pkt, "ipv6.dst")
         l4 = "TCP" if any(p.get("name") == "tcp" for p in protos) else "UDP"
+        ws = any(p.get("name") == "websocket" for p in protos)
         sport = first(pkt, "tcp.srcport" if l4 == "TCP" else "udp.srcport")
         dport = first(pkt, "tcp.dstport" if l4 == "TCP" else "udp.dstport")
         ipfrags = [int(x) for x in fields(pkt, "ip.fragment")]
@@ -111,6 +126,13 @@ def dissect(path):
         for p in protos:
             if p.get("name") == "fake-field-wrapper" or p.get("name") == "tcp.segments":
                 segs = [int(x) for x in fields(p, "tcp.segment")]
+                if segs:
+                    segs_of[frame_no] = segs
+                # a fragmented WebSocket message: the frames of its fragments
+                # and the TCP segments each of them was reassembled from
+                wsf = [int(x) for x in fields(p, "websocket.fragment")]
+                if wsf:
+                    segs = sorted({s for f in wsf for s in segs_of.get(f, [f])} | set(segs))
                 continue
             if p.get("name") != "sip":
                 continue
@@ -127,7 +149,7 @@ def dissect(path):
                 "branch": first(p, "sip.Via.branch"),
                 "ip_fragment_frames": ipfrags,
                 "tcp_segment_frames": segs if segs else [frame_no] if l4 == "TCP" else [],
-                "transport": l4,
+                "transport": "WS" if ws else l4,
             })
             segs = []
     return frames, msgs
@@ -190,7 +212,7 @@ def main():
             "bytes": len(data),
             "sha256": hashlib.sha256(data).hexdigest(),
             "frames": frames,
-            "link_type": "Ethernet (veth)",
+            "link_type": exp.get("link_type", "Ethernet (veth)"),
             "transport": exp["transport"],
             "sip_messages": len(msgs),
             "call_ids": len({m["call_id"] for m in msgs}),
@@ -198,8 +220,10 @@ def main():
             "ip_fragmented_messages": nfrag,
             "tcp_messages_over_several_segments": multi_seg,
             "frames_completing_several_messages": sorted(f for f, n in per_frame.items() if n > 1),
-            "checksums": "UDP/TCP checksums are wrong (checksum offload: captured before the "
-                         "kernel fills them in), except a fragmented UDP datagram's; ignore them",
+            "checksums": exp.get("checksums",
+                                 "UDP/TCP checksums are wrong (checksum offload: captured before "
+                                 "the kernel fills them in), except a fragmented UDP datagram's; "
+                                 "ignore them"),
             "messages": msgs,
         }
     out = os.path.join(here, "ground-truth.json")

@@ -35,7 +35,8 @@ int sf_cmd_anomalies(int argc, char **argv)
                           "ip-truncated frag-overlap frag-incomplete frag-evicted frag-too-big "
                           "udp-malformed tcp-malformed tcp-gap tcp-conflict tcp-evicted "
                           "tcp-buffer-full sip-malformed sip-no-content-length "
-                          "sip-trailing-bytes sip-truncated sip-too-large sip-resync.\n"
+                          "sip-trailing-bytes sip-truncated sip-too-large sip-resync ws-malformed "
+                          "ws-resync tls-encrypted.\n"
                           "json: JSON Lines (docs/schemas/anomalies.schema.json).",
                           NULL, formats, argc, argv);
     if (rc == SF_EXIT_OK) {

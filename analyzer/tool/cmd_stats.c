@@ -125,6 +125,12 @@ static void stats_text(FILE *f, const sf_stats_t *s)
             fprintf(f, "%s%s %" PRIu64, n++ ? ", " : " (",
                     sf_anomaly_kind_name((sf_anomaly_kind_t)k), s->anomalies[k]);
     fprintf(f, "%s\n", s->anomalies_total ? ")" : "");
+    if (s->anomalies[SF_ANOM_TLS_ENCRYPTED])
+        fprintf(f,
+                "Encrypted SIP, not analysed: %" PRIu64 " TLS connection%s (no decryption; "
+                "'sipflow anomalies' gives endpoints, SNI and frames)\n",
+                s->anomalies[SF_ANOM_TLS_ENCRYPTED],
+                s->anomalies[SF_ANOM_TLS_ENCRYPTED] == 1 ? "" : "s");
     if (s->pairs) pairs_text(f, s);
 }
 

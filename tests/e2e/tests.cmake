@@ -44,3 +44,6 @@ foreach(group project sipp public)
   set_tests_properties(e2e/tshark-${group} PROPERTIES FIXTURES_REQUIRED e2e_tshark_refs)
   sf_e2e_test(schema-${group} 900 ${SF_E2E_DIR}/validate_schema.py --group ${group})
 endforeach()
+
+# SIP over WebSocket and the TLS notice through the tool (issue 7).
+sf_e2e_test(ws-tls 300 ${SF_E2E_DIR}/test_ws_tls.py)

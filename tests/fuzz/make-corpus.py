@@ -117,3 +117,43 @@ ng += block(3, struct.pack("<I", len(ip)) + ip)
 put("fuzz_capture_file", "pcapng-two-ifaces", ng)
 put("fuzz_packet_path", "eth-and-raw", b"\x00" + bytes([0x20]) + struct.pack(">H", len(eth)) + eth
     + bytes([0x21 | 0x10]) + struct.pack(">H", 60) + ip[:60])
+
+# ---- fuzz_ws_stream: 4 control bytes (mode<<6 | cap, seed, gaps) + stream ---
+def ws_frame(payload, op=1, fin=True, key=None):
+    n = len(payload)
+    m = 0x80 if key else 0
+    hdr = bytes([(0x80 if fin else 0) | op])
+    if n < 126:
+        hdr += bytes([m | n])
+    elif n < 65536:
+        hdr += bytes([m | 126]) + struct.pack(">H", n)
+    else:
+        hdr += bytes([m | 127]) + struct.pack(">Q", n)
+    if key:
+        payload = bytes(c ^ key[i % 4] for i, c in enumerate(payload))
+        hdr += key
+    return hdr + payload
+
+
+WS_SIP = (b"OPTIONS sip:bob@example.com SIP/2.0\r\nVia: SIP/2.0/WS x.invalid;branch=z9hG4bK1\r\n"
+          b"Call-ID: f1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n")
+WS_REQ = (b"GET / HTTP/1.1\r\nHost: a\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+          b"Sec-WebSocket-Protocol: sip\r\n\r\n")
+WS_RESP = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nSec-WebSocket-Protocol: sip\r\n\r\n"
+K = b"\x12\x34\x56\x78"
+client = WS_REQ + ws_frame(WS_SIP[:50], fin=False, key=K) + ws_frame(b"hi", op=9, key=K) + \
+    ws_frame(WS_SIP[50:], op=0, key=K) + ws_frame(WS_SIP * 2, key=K)
+put("fuzz_ws_stream", "client-fragmented-ping", b"\x20\x10\x35\x00" + client)
+server = WS_RESP + ws_frame(WS_SIP) + ws_frame(b"", op=10) + ws_frame(WS_SIP * 3, op=2) + \
+    ws_frame(b"\x03\xe8", op=8)
+put("fuzz_ws_stream", "server-16bit", b"\x60\x00\x01\x00" + server)
+put("fuzz_ws_stream", "midstream-gaps", b"\xa0\x77\x12\x05" + ws_frame(WS_SIP, key=K) * 4)
+put("fuzz_ws_stream", "demux-ws", b"\xe0\x00\x01\x00" + client)
+sni = b"sip.example.com"
+ext = struct.pack(">HHHBH", 0, len(sni) + 5, len(sni) + 3, 0, len(sni)) + sni + \
+    bytes([0, 43, 0, 5, 4, 3, 4, 3, 3])
+body = b"\x03\x03" + b"\x42" * 32 + b"\x00" + b"\x00\x02\x13\x01" + b"\x01\x00" + \
+    struct.pack(">H", len(ext)) + ext
+hello = b"\x16\x03\x01" + struct.pack(">H", len(body) + 4) + b"\x01\x00" + \
+    struct.pack(">H", len(body)) + body
+put("fuzz_ws_stream", "demux-tls-hello", b"\xe0\x00\x05\x00" + hello + b"\x17\x03\x03\x00\x02ab")

@@ -294,6 +294,13 @@ def test_extract(tmp):
         if not check(rc in ec.SIPFLOW_OK and os.path.exists(out), f"{name}: extract exit {rc}: {err}"):
             continue
         mine = [m for m in msgs if m.get("call") == c["call"]]
+        if any(m["transport"] == "ws" for m in mine):
+            # Known gap (README, limits): extract copies the frames of the SIP
+            # messages only, not the WebSocket handshake and the control
+            # frames between fragments, so neither tshark nor sipflow can
+            # decode the result as WebSocket.
+            print(f"known gap {name}: call {c['call']} is over WebSocket; not round-tripped")
+            continue
         frames = {(m["file"], f) for m in mine for f in m["frames"]}
         # A record is copied whole: a TCP segment that also carries (part of)
         # another call's message brings that message along.

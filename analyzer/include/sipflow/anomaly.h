@@ -54,6 +54,10 @@ typedef enum sf_anomaly_kind {
     SF_ANOM_SIP_TRUNCATED,       /* body shorter than Content-Length */
     SF_ANOM_SIP_TOO_LARGE,       /* message over the framer's size cap */
     SF_ANOM_SIP_RESYNC,          /* stream bytes skipped to find a start line */
+    /* stream applications on TCP (layer tcp): WebSocket, TLS */
+    SF_ANOM_WS_MALFORMED,  /* a WebSocket frame or handshake breaking RFC 6455 */
+    SF_ANOM_WS_RESYNC,     /* WebSocket bytes skipped to find the next frame */
+    SF_ANOM_TLS_ENCRYPTED, /* notice: SIP over TLS, not analysed (no decryption) */
     SF_ANOM_KIND_COUNT
 } sf_anomaly_kind_t;
 

@@ -34,6 +34,9 @@ static const struct {
     [SF_ANOM_SIP_TRUNCATED] = {"sip-truncated", SF_LAYER_SIP},
     [SF_ANOM_SIP_TOO_LARGE] = {"sip-too-large", SF_LAYER_SIP},
     [SF_ANOM_SIP_RESYNC] = {"sip-resync", SF_LAYER_SIP},
+    [SF_ANOM_WS_MALFORMED] = {"ws-malformed", SF_LAYER_TCP},
+    [SF_ANOM_WS_RESYNC] = {"ws-resync", SF_LAYER_TCP},
+    [SF_ANOM_TLS_ENCRYPTED] = {"tls-encrypted", SF_LAYER_TCP},
 };
 
 const char *sf_anomaly_kind_name(sf_anomaly_kind_t kind)

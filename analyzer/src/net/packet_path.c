@@ -5,7 +5,8 @@
  * discarded and counted) and parsed; a segment goes to TCP reassembly,
  * whose in-order bytes feed one stream framer per direction, whose
  * messages are parsed like datagrams. SIP is recognised by content on any
- * port; a datagram that is not SIP is ignored silently. */
+ * port; a datagram that is not SIP is ignored silently. A stream direction
+ * may carry SIP over WebSocket or TLS instead: a demux picks its reader. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,6 +15,8 @@
 #include "sipflow/net_decode.h"
 #include "sipflow/packet_path.h"
 #include "sipflow/sip_framing.h"
+#include "sipflow/stream_demux.h"
+#include "sipflow/tls.h"
 
 struct sf_packet_path {
     sf_packet_path_config_t cfg;
@@ -24,6 +27,7 @@ struct sf_packet_path {
     sf_sip_parser_t *parser;
     sf_sip_raw_sink_t raw;
     sf_sip_stream_config_t stream_cfg;
+    sf_tls_peers_t *tls_peers; /* hosts that spoke SIP over TLS (tls.h) */
     uint16_t cur_vlan; /* VLAN of the segment being reassembled */
     bool destroying;   /* streams closed by destroy deliver nothing */
     uint64_t sip_messages, sip_malformed, sip_trailing_bytes;
@@ -172,28 +176,36 @@ static void *tcp_open(void *user, uint32_t file, const sf_endpoint_t *src, const
     tmpl.transport = SF_TRANSPORT_TCP;
     tmpl.vlan = pp->cur_vlan;
     tmpl.ts = ts;
-    return sf_sip_stream_create(&pp->stream_cfg, &tmpl, &pp->raw, &pp->anom);
+    /* The stream's application (SIP, WebSocket, TLS, ...) is chosen by
+     * content from its first bytes (sipflow/stream_demux.h). */
+    sf_stream_env_t env = {.meta = tmpl,
+                           .sip = &pp->raw,
+                           .anomalies = &pp->anom,
+                           .max_message = pp->stream_cfg.max_message,
+                           .tls_peers = pp->tls_peers,
+                           .ctx = pp};
+    return sf_stream_demux_create(&env);
 }
 
 static void tcp_data(void *user, void *app, const uint8_t *p, uint32_t len, uint64_t frame,
                      sf_ts_t ts)
 {
     (void)user;
-    if (app) sf_sip_stream_push(app, p, len, frame, ts);
+    if (app) sf_stream_demux_push(app, p, len, frame, ts);
 }
 
 static void tcp_gap(void *user, void *app, uint64_t missing, uint64_t frame, sf_ts_t ts)
 {
     (void)user;
-    if (app) sf_sip_stream_gap(app, missing, frame, ts);
+    if (app) sf_stream_demux_gap(app, missing, frame, ts);
 }
 
 static void tcp_close(void *user, void *app, uint64_t frame, sf_ts_t ts)
 {
     sf_packet_path_t *pp = user;
     if (!app) return;
-    if (!pp->destroying) sf_sip_stream_finish(app, frame, ts);
-    sf_sip_stream_destroy(app);
+    if (!pp->destroying) sf_stream_demux_finish(app, frame, ts);
+    sf_stream_demux_destroy(app);
 }
 
 sf_packet_path_t *sf_packet_path_create(const sf_packet_path_config_t *cfg,
@@ -222,7 +234,8 @@ sf_packet_path_t *sf_packet_path_create(const sf_packet_path_config_t *cfg,
     sf_tcp_callbacks_t cb = {tcp_open, tcp_data, tcp_gap, tcp_close};
     pp->tcp = sf_tcp_reasm_create(&pp->cfg.tcp, &cb, pp, &pp->anom);
     pp->parser = sf_sip_parser_create();
-    if (!pp->net || !pp->tcp || !pp->parser) {
+    pp->tls_peers = sf_tls_peers_create();
+    if (!pp->net || !pp->tcp || !pp->parser || !pp->tls_peers) {
         sf_packet_path_destroy(pp);
         return NULL;
     }
@@ -272,5 +285,6 @@ void sf_packet_path_destroy(sf_packet_path_t *pp)
     if (pp->tcp) sf_tcp_reasm_destroy(pp->tcp);
     sf_net_decoder_destroy(pp->net);
     sf_sip_parser_destroy(pp->parser);
+    sf_tls_peers_destroy(pp->tls_peers);
     free(pp);
 }
