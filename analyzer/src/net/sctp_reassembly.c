@@ -509,9 +509,9 @@ static void on_data(sf_sctp_reasm_t *r, const sf_msg_meta_t *m, uint32_t vtag,
                     const sf_sctp_data_t *c)
 {
     r->st.data_chunks++;
-    /* DATA of another protocol is skipped at once; an I-DATA fragment
-     * other than the first carries no PPID and is judged at delivery */
-    if (c->ppid != SF_SCTP_PPID_UNSPECIFIED && (!c->idata || (c->flags & SF_SCTP_FLAG_B))) {
+    /* DATA of another protocol is skipped at once; I-DATA is judged at
+     * delivery, since only its first fragment carries the PPID */
+    if (c->ppid != SF_SCTP_PPID_UNSPECIFIED && !c->idata) {
         r->st.other_ppid++;
         return;
     }
