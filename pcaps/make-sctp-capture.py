@@ -89,7 +89,7 @@ IP_ID = [0x4000]
 
 
 def ipv4(src, dst, payload):
-    IP_ID[0] += 1
+    IP_ID[0] = (IP_ID[0] + 1) & 0xFFFF
     h = struct.pack("!BBHHHBBH4s4s", 0x45, 0x02, 20 + len(payload), IP_ID[0], 0x4000, 64, 132,
                     0, src, dst)
     s = sum(struct.unpack("!10H", h))

@@ -206,7 +206,7 @@ static void dir_remove(sf_sctp_reasm_t *r, dir_t *d)
 static void expire(sf_sctp_reasm_t *r, const sf_msg_meta_t *m)
 {
     /* the LRU list is in last-seen order: stop at the first live one */
-    for (uint32_t i = 0; i < r->cfg.max_directions + 1u && r->oldest; i++) {
+    for (uint32_t n = r->n_dirs, i = 0; i < n && r->oldest; i++) {
         dir_t *d = r->oldest;
         if (sf_ts_diff_ns(m->ts, d->last) <= r->cfg.timeout_ns) break;
         frags_drop(r, d, m, SF_ANOM_SCTP_INCOMPLETE, "association idle past the timeout");
