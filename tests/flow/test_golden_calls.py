@@ -75,6 +75,7 @@ def main():
             want_frames.add(m["frame"])
             want_frames.update(m.get("ip_fragment_frames") or [])
             want_frames.update(m.get("tcp_segment_frames") or [])
+            want_frames.update(m.get("sctp_fragment_frames") or [])
         got_frames = set(f for c in calls for f in c["frames"])
         if got_frames != want_frames:
             failures.append(f"{name}: call frames {sorted(got_frames)} != {sorted(want_frames)}")

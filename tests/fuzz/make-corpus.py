@@ -157,3 +157,39 @@ body = b"\x03\x03" + b"\x42" * 32 + b"\x00" + b"\x00\x02\x13\x01" + b"\x01\x00" 
 hello = b"\x16\x03\x01" + struct.pack(">H", len(body) + 4) + b"\x01\x00" + \
     struct.pack(">H", len(body)) + body
 put("fuzz_ws_stream", "demux-tls-hello", b"\xe0\x00\x05\x00" + hello + b"\x17\x03\x03\x00\x02ab")
+
+# ---- fuzz_sctp: flags(1) len(2) SCTP packet (see fuzz_sctp.c) --------------
+def sctp(vtag, chunks):
+    return struct.pack(">HHII", 5061, 5060, vtag, 0) + b"".join(chunks)
+
+
+def sctp_chunk(ctype, flags, value):
+    c = struct.pack(">BBH", ctype, flags, 4 + len(value)) + value
+    return c + b"\x00" * (-len(c) % 4)
+
+
+def sctp_data(tsn, stream, flags, payload, ppid=0):
+    return sctp_chunk(0, flags, struct.pack(">IHHI", tsn, stream, 0, ppid) + payload)
+
+
+def sctp_idata(tsn, stream, mid, flags, ppid_fsn, payload):
+    return sctp_chunk(64, flags, struct.pack(">IHHII", tsn, stream, 0, mid, ppid_fsn) + payload)
+
+
+def sctp_records(recs):
+    out = b"\x00"
+    for flags, pkt in recs:
+        out += bytes([flags]) + struct.pack(">H", len(pkt)) + pkt
+    return out
+
+
+inv = RESP.encode()
+half = len(inv) // 2
+put("fuzz_sctp", "fragments-bundles-retransmission", sctp_records([
+    (0, sctp(7, [sctp_data(1, 0, 2, inv[:half])])),
+    (0, sctp(7, [sctp_data(2, 0, 1, inv[half:]), sctp_data(3, 1, 3, inv)])),
+    (0, sctp(7, [sctp_data(3, 1, 3, inv)])),
+    (1, sctp(9, [sctp_chunk(3, 0, struct.pack(">IIHH", 3, 65536, 0, 0)),
+                 sctp_idata(1, 2, 0, 2, 0, inv[:half]), sctp_idata(2, 2, 0, 1, 1, inv[half:])])),
+    (0xE1, sctp(9, [sctp_chunk(6, 0, b"")])),
+]))

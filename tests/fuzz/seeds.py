@@ -82,6 +82,32 @@ def pcap_records(data, max_bytes=MAX_FILE):
     return bytes(out)
 
 
+def sctp_records(data, max_bytes=MAX_FILE):
+    """The SCTP packets (IPv4 or IPv6 over Ethernet or raw IP, no
+    extension headers) of a capture in fuzz_sctp's format, or b"" when
+    there are none. The first packet's source is direction 0."""
+    out, first_src = bytearray(b"\x00"), None
+    for link, pkt, _ts in read_pcap(data):
+        off = 14 if link == 1 else 0 if link in (101, 228, 229) else None
+        if off is None or len(pkt) < off + 40:
+            continue
+        if link == 1 and pkt[12:14] not in (b"\x08\x00", b"\x86\xdd"):
+            continue
+        ver = pkt[off] >> 4
+        if ver == 4 and pkt[off + 9] == 132:
+            ip_len, src = (pkt[off] & 15) * 4, pkt[off + 12:off + 16]
+        elif ver == 6 and pkt[off + 6] == 132:
+            ip_len, src = 40, pkt[off + 8:off + 24]
+        else:
+            continue
+        sctp = pkt[off + ip_len:]
+        first_src = first_src or src
+        out += bytes([0 if src == first_src else 1]) + struct.pack(">H", len(sctp)) + sctp
+        if len(out) > max_bytes:
+            break
+    return bytes(out) if len(out) > 1 else b""
+
+
 def yaml_messages(text):
     """Messages of the php-sip YAML flows: '- |+' blocks, 2-space indented."""
     msgs, cur = [], None
@@ -156,6 +182,9 @@ def main():
         rec = pcap_records(data)
         if len(rec) > 1:
             put(outdir, "fuzz_packet_path", rec)
+        sc = sctp_records(data)
+        if sc:
+            put(outdir, "fuzz_sctp", sc)
     return 0
 
 

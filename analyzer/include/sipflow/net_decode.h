@@ -35,11 +35,11 @@ void sf_net_config_default(sf_net_config_t *cfg);
  * frame's), src/dst with ports, transport (UDP or TCP) and the outermost
  * VLAN. Everything is valid only during the callback. */
 typedef struct sf_net_pdu {
-    uint8_t ip_proto; /* SF_IPPROTO_UDP or SF_IPPROTO_TCP */
+    uint8_t ip_proto; /* SF_IPPROTO_UDP, SF_IPPROTO_TCP or SF_IPPROTO_SCTP */
     const sf_msg_meta_t *meta;
-    const uint8_t *payload; /* UDP / TCP payload */
+    const uint8_t *payload; /* UDP / TCP payload; SCTP: the whole packet */
     uint32_t len;
-    bool truncated;       /* UDP: fewer bytes than the UDP length says */
+    bool truncated;       /* UDP, SCTP: fewer bytes than the IP length says */
     uint8_t tunnel_depth; /* encapsulations around this PDU */
     /* TCP only */
     uint32_t seq, ack;
@@ -58,7 +58,8 @@ typedef struct sf_net_stats {
     uint64_t non_ip;         /* records whose link layer carries no IP */
     uint64_t tunnelled;      /* records with at least one encapsulation */
     uint64_t udp, tcp, icmp; /* PDUs (after reassembly) */
-    uint64_t other_proto;    /* ESP, SCTP, ...: not decoded */
+    uint64_t sctp;           /* SCTP packets handed on */
+    uint64_t other_proto;    /* ESP, ...: not decoded */
     uint64_t link_errors;    /* truncated / malformed / unsupported link */
     uint64_t ip_malformed, ip_truncated;
     uint64_t transport_malformed;

@@ -10,6 +10,7 @@
 #include "sipflow/anomaly.h"
 #include "sipflow/capture.h"
 #include "sipflow/msg_meta.h"
+#include "sipflow/sctp.h"
 #include "sipflow/sip_msg.h"
 #include "sipflow/tcp_reassembly.h"
 
@@ -52,6 +53,8 @@ typedef struct sf_packet_path_stats {
     uint64_t sip_malformed;
     uint64_t sip_trailing_bytes; /* UDP bytes after the declared body */
     sf_tcp_stats_t tcp_stats;
+    uint64_t sctp;               /* SCTP packets */
+    sf_sctp_stats_t sctp_stats;
 } sf_packet_path_stats_t;
 
 typedef struct sf_packet_path sf_packet_path_t;

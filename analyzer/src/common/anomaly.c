@@ -28,6 +28,10 @@ static const struct {
     [SF_ANOM_TCP_CONFLICT] = {"tcp-conflict", SF_LAYER_TCP},
     [SF_ANOM_TCP_EVICTED] = {"tcp-evicted", SF_LAYER_TCP},
     [SF_ANOM_TCP_BUFFER_FULL] = {"tcp-buffer-full", SF_LAYER_TCP},
+    [SF_ANOM_SCTP_MALFORMED] = {"sctp-malformed", SF_LAYER_SCTP},
+    [SF_ANOM_SCTP_INCOMPLETE] = {"sctp-incomplete", SF_LAYER_SCTP},
+    [SF_ANOM_SCTP_EVICTED] = {"sctp-evicted", SF_LAYER_SCTP},
+    [SF_ANOM_SCTP_CONFLICT] = {"sctp-conflict", SF_LAYER_SCTP},
     [SF_ANOM_SIP_MALFORMED] = {"sip-malformed", SF_LAYER_SIP},
     [SF_ANOM_SIP_NO_CONTENT_LENGTH] = {"sip-no-content-length", SF_LAYER_SIP},
     [SF_ANOM_SIP_TRAILING_BYTES] = {"sip-trailing-bytes", SF_LAYER_SIP},
@@ -51,8 +55,8 @@ sf_layer_t sf_anomaly_kind_layer(sf_anomaly_kind_t kind)
 
 const char *sf_layer_name(sf_layer_t layer)
 {
-    static const char *const names[SF_LAYER_COUNT] = {"capture", "link", "ip",
-                                                      "udp",     "tcp",  "sip"};
+    static const char *const names[SF_LAYER_COUNT] = {"capture", "link", "ip", "udp",
+                                                      "tcp",     "sctp", "sip"};
     return (unsigned)layer < SF_LAYER_COUNT ? names[layer] : "unknown";
 }
 

@@ -9,6 +9,7 @@
 #include "sipflow/ip.h"
 #include "sipflow/link.h"
 #include "sipflow/net_decode.h"
+#include "sipflow/sctp.h"
 #include "sipflow/tcp_reassembly.h"
 #include "sipflow/tunnel.h"
 
@@ -191,6 +192,32 @@ static void decode_tcp(sf_net_decoder_t *d, walk_t *w, const ip_addrs_t *a, cons
     if (d->sink.pdu) d->sink.pdu(d->sink.user, &pdu);
 }
 
+/* SCTP (RFC 9260 3.1): the ports come from the common header; chunks and
+ * user-message reassembly are the layer above's (sipflow/sctp.h). A cut
+ * packet is handed on flagged: its complete chunks are still good. */
+static void decode_sctp(sf_net_decoder_t *d, walk_t *w, const ip_addrs_t *a, const uint8_t *p,
+                        uint32_t len, bool truncated)
+{
+    sf_sctp_header_t h;
+    if (!sf_sctp_parse_header(p, len, &h)) {
+        d->st.transport_malformed++;
+        if (!truncated) anomaly(d, w, SF_ANOM_SCTP_MALFORMED, "SCTP common header truncated");
+        return;
+    }
+    d->st.sctp++;
+    set_endpoints(w, a, h.sport, h.dport);
+    w->meta.transport = SF_TRANSPORT_SCTP;
+    sf_net_pdu_t pdu = {
+        .ip_proto = SF_IPPROTO_SCTP,
+        .meta = &w->meta,
+        .payload = p,
+        .len = len,
+        .truncated = truncated,
+        .tunnel_depth = (uint8_t)w->depth,
+    };
+    if (d->sink.pdu) d->sink.pdu(d->sink.user, &pdu);
+}
+
 static void decode_gre(sf_net_decoder_t *d, walk_t *w, const uint8_t *p, uint32_t len)
 {
     sf_gre_t g;
@@ -250,6 +277,9 @@ static void decode_l4(sf_net_decoder_t *d, walk_t *w, const ip_addrs_t *a, uint8
         return;
     case SF_IPPROTO_TCP:
         decode_tcp(d, w, a, p, len, truncated);
+        return;
+    case SF_IPPROTO_SCTP:
+        decode_sctp(d, w, a, p, len, truncated);
         return;
     case SF_IPPROTO_ICMP:
     case SF_IPPROTO_ICMPV6:

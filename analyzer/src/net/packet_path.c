@@ -14,6 +14,7 @@
 #include "sipflow/ip.h"
 #include "sipflow/net_decode.h"
 #include "sipflow/packet_path.h"
+#include "sipflow/sctp.h"
 #include "sipflow/sip_framing.h"
 #include "sipflow/stream_demux.h"
 #include "sipflow/tls.h"
@@ -24,6 +25,7 @@ struct sf_packet_path {
     sf_anomaly_sink_t anom;
     sf_net_decoder_t *net;
     sf_tcp_reasm_t *tcp;
+    sf_sctp_reasm_t *sctp;
     sf_sip_parser_t *parser;
     sf_sip_raw_sink_t raw;
     sf_sip_stream_config_t stream_cfg;
@@ -128,11 +130,25 @@ static void on_udp(sf_packet_path_t *pp, const sf_net_pdu_t *pdu)
     hand_on(pp, meta, &msg, defect, kind);
 }
 
+/* RFC 4168 5: one SIP message per SCTP user message, framed like a
+ * datagram. */
+static void on_sctp_message(void *user, const sf_sctp_message_t *m)
+{
+    sf_net_pdu_t pdu = {
+        .ip_proto = SF_IPPROTO_SCTP, .meta = m->meta, .payload = m->data, .len = m->len};
+    on_udp(user, &pdu);
+}
+
 static void on_pdu(void *user, const sf_net_pdu_t *pdu)
 {
     sf_packet_path_t *pp = user;
     if (pdu->ip_proto == SF_IPPROTO_UDP) {
         on_udp(pp, pdu);
+        return;
+    }
+    if (pdu->ip_proto == SF_IPPROTO_SCTP) {
+        if (!pp->destroying)
+            sf_sctp_reasm_packet(pp->sctp, pdu->meta, pdu->payload, pdu->len, pdu->truncated);
         return;
     }
     const sf_msg_meta_t *m = pdu->meta;
@@ -235,7 +251,12 @@ sf_packet_path_t *sf_packet_path_create(const sf_packet_path_config_t *cfg,
     pp->tcp = sf_tcp_reasm_create(&pp->cfg.tcp, &cb, pp, &pp->anom);
     pp->parser = sf_sip_parser_create();
     pp->tls_peers = sf_tls_peers_create();
-    if (!pp->net || !pp->tcp || !pp->parser || !pp->tls_peers) {
+    sf_sctp_config_t sc;
+    sf_sctp_config_default(&sc);
+    sc.max_message = pp->cfg.sip_max_message;
+    sf_sctp_sink_t ss = {on_sctp_message, pp};
+    pp->sctp = sf_sctp_reasm_create(&sc, &ss, &pp->anom);
+    if (!pp->net || !pp->tcp || !pp->parser || !pp->tls_peers || !pp->sctp) {
         sf_packet_path_destroy(pp);
         return NULL;
     }
@@ -250,6 +271,7 @@ void sf_packet_path_push(sf_packet_path_t *pp, const sf_packet_t *pkt)
 void sf_packet_path_finish(sf_packet_path_t *pp)
 {
     sf_tcp_reasm_finish(pp->tcp);
+    sf_sctp_reasm_finish(pp->sctp);
     sf_net_decoder_finish(pp->net);
 }
 
@@ -276,6 +298,8 @@ void sf_packet_path_get_stats(const sf_packet_path_t *pp, sf_packet_path_stats_t
     st->sip_malformed = pp->sip_malformed;
     st->sip_trailing_bytes = pp->sip_trailing_bytes;
     sf_tcp_reasm_get_stats(pp->tcp, &st->tcp_stats);
+    st->sctp = ns.sctp;
+    sf_sctp_reasm_get_stats(pp->sctp, &st->sctp_stats);
 }
 
 void sf_packet_path_destroy(sf_packet_path_t *pp)
@@ -283,6 +307,7 @@ void sf_packet_path_destroy(sf_packet_path_t *pp)
     if (!pp) return;
     pp->destroying = true;
     if (pp->tcp) sf_tcp_reasm_destroy(pp->tcp);
+    sf_sctp_reasm_destroy(pp->sctp);
     sf_net_decoder_destroy(pp->net);
     sf_sip_parser_destroy(pp->parser);
     sf_tls_peers_destroy(pp->tls_peers);
