@@ -34,7 +34,7 @@ int sf_cmd_anomalies(int argc, char **argv)
                           "link-truncated link-malformed tunnel-too-deep ip-malformed "
                           "ip-truncated frag-overlap frag-incomplete frag-evicted frag-too-big "
                           "udp-malformed tcp-malformed tcp-gap tcp-conflict tcp-evicted "
-                          "tcp-buffer-full sip-malformed sip-no-content-length "
+                          "tcp-buffer-full hep-malformed hep-late sip-malformed sip-no-content-length "
                           "sip-trailing-bytes sip-truncated sip-too-large sip-resync.\n"
                           "json: JSON Lines (docs/schemas/anomalies.schema.json).",
                           NULL, formats, argc, argv);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sipflow/hep.h"
+#include "sipflow/hep_stream.h"
 #include "sipflow/ip.h"
 #include "sipflow/net_decode.h"
 #include "sipflow/packet_path.h"
@@ -24,6 +26,7 @@ struct sf_packet_path {
     sf_sip_parser_t *parser;
     sf_sip_raw_sink_t raw;
     sf_sip_stream_config_t stream_cfg;
+    sf_hep_input_t *hep; /* HEP decapsulation + reorder window */
     uint16_t cur_vlan; /* VLAN of the segment being reassembled */
     bool destroying;   /* streams closed by destroy deliver nothing */
     uint64_t sip_messages, sip_malformed, sip_trailing_bytes;
@@ -39,6 +42,7 @@ void sf_packet_path_config_default(sf_packet_path_config_t *cfg)
     sf_tcp_config_default(&cfg->tcp);
     cfg->sip_max_message = 256u * 1024u;
     cfg->max_tunnel_depth = 8;
+    sf_hep_config_default(&cfg->hep);
 }
 
 /* Reports what is wrong with a parsed message and hands it on.
@@ -72,25 +76,24 @@ static void hand_on(sf_packet_path_t *pp, const sf_msg_meta_t *meta, sf_sip_msg_
     if (pp->sink.message) pp->sink.message(pp->sink.user, meta, msg);
 }
 
-static void on_udp(sf_packet_path_t *pp, const sf_net_pdu_t *pdu)
+/* One SIP datagram (a UDP payload, or a SIP payload from HEP). */
+static void sip_datagram(sf_packet_path_t *pp, const sf_msg_meta_t *meta, const char *data,
+                         uint32_t len, bool truncated)
 {
-    const char *data = (const char *)pdu->payload;
-    const sf_msg_meta_t *meta = pdu->meta;
     sf_sip_msg_t msg;
-    if (pp->destroying) return;
     /* RFC 3261 18.3: a datagram is one message. It is parsed in place at
      * once (no separate framing scan: the parser's Content-Length and body
      * give the message's end); leading CRLFs (keep-alives, RFC 5626 4.4.1)
      * are skipped. */
     uint32_t i = 0;
-    while (i < pdu->len && (data[i] == '\r' || data[i] == '\n'))
+    while (i < len && (data[i] == '\r' || data[i] == '\n'))
         i++;
-    if (i == pdu->len) return;
-    if (!sf_sip_parse(pp->parser, data + i, pdu->len - i, &msg)) {
+    if (i == len) return;
+    if (!sf_sip_parse(pp->parser, data + i, len - i, &msg)) {
         /* Not a start line, but it begins with the SIP version: a broken
          * status line ("SIP/2.0 0 Odd"), not other traffic. Nothing is
          * dropped silently (issue 6, tests/hostile case sip-garbage). */
-        if (pdu->len - i >= 8 && strncasecmp(data + i, "SIP/2.0 ", 8) == 0)
+        if (len - i >= 8 && strncasecmp(data + i, "SIP/2.0 ", 8) == 0)
             sf_anomaly_emit(&pp->anom, meta->file, sf_msg_meta_last_frame(meta), meta->ts,
                             SF_ANOM_SIP_MALFORMED,
                             "status line is not \"SIP/2.0 3DIGIT SP Reason-Phrase\" "
@@ -117,11 +120,46 @@ static void on_udp(sf_packet_path_t *pp, const sf_net_pdu_t *pdu)
     }
     /* A snaplen-cut datagram whose framing looked complete (no
      * Content-Length, say) is still cut: say so. */
-    if (pdu->truncated) {
+    if (truncated) {
         if (!defect) defect = "datagram cut short by the capture snaplen";
         kind = SF_ANOM_SIP_TRUNCATED;
     }
     hand_on(pp, meta, &msg, defect, kind);
+}
+
+static void on_udp(sf_packet_path_t *pp, const sf_net_pdu_t *pdu)
+{
+    if (pp->destroying) return;
+    /* HEP by content on any port; SIP starts with a letter, so plain SIP
+     * pays one byte compare (sf_hep_sniff) */
+    if (sf_hep_sniff(pdu->payload, pdu->len)) {
+        sf_hep_input_packet(pp->hep, pdu->meta, pdu->payload, pdu->len);
+        return;
+    }
+    sip_datagram(pp, pdu->meta, (const char *)pdu->payload, pdu->len, pdu->truncated);
+}
+
+/* A SIP payload out of HEP (after the reorder window). A TCP payload may
+ * hold several messages: each is framed by its Content-Length. */
+static void on_hep_sip(void *user, const sf_msg_meta_t *meta, const uint8_t *p, uint32_t len)
+{
+    sf_packet_path_t *pp = user;
+    const char *data = (const char *)p;
+    uint32_t start, mlen, trailing;
+    const char *defect;
+    if (pp->destroying) return;
+    if (meta->transport != SF_TRANSPORT_TCP) {
+        sip_datagram(pp, meta, data, len, false);
+        return;
+    }
+    /* each round consumes at least the start line: bounded by len */
+    for (uint32_t off = 0; off < len;) {
+        if (!sf_sip_frame_datagram(data + off, len - off, &start, &mlen, &trailing, &defect) ||
+            !mlen)
+            return;
+        sip_datagram(pp, meta, data + off + start, mlen, false);
+        off += start + mlen;
+    }
 }
 
 static void on_pdu(void *user, const sf_net_pdu_t *pdu)
@@ -159,11 +197,27 @@ static void on_raw_message(void *user, const sf_msg_meta_t *meta, const char *bu
     hand_on(pp, meta, &msg, defect, SF_ANOM_KIND_COUNT); /* the framer reported it */
 }
 
+/* One direction of a TCP stream: SIP, or HEP3 (decided on its first
+ * bytes, sf_hep_stream_sniff). */
+typedef struct tcp_app {
+    sf_sip_stream_t *sip;
+    sf_hep_stream_t *hep;
+    bool decided;
+} tcp_app_t;
+
+static void on_hep_packet(void *user, const sf_msg_meta_t *meta, const uint8_t *p, uint32_t len)
+{
+    sf_packet_path_t *pp = user;
+    if (!pp->destroying) sf_hep_input_packet(pp->hep, meta, p, len);
+}
+
 static void *tcp_open(void *user, uint32_t file, const sf_endpoint_t *src, const sf_endpoint_t *dst,
                       uint64_t frame, sf_ts_t ts)
 {
     (void)frame;
     sf_packet_path_t *pp = user;
+    tcp_app_t *a = calloc(1, sizeof *a);
+    if (!a) return NULL;
     sf_msg_meta_t tmpl;
     memset(&tmpl, 0, sizeof tmpl);
     tmpl.file = file;
@@ -172,28 +226,58 @@ static void *tcp_open(void *user, uint32_t file, const sf_endpoint_t *src, const
     tmpl.transport = SF_TRANSPORT_TCP;
     tmpl.vlan = pp->cur_vlan;
     tmpl.ts = ts;
-    return sf_sip_stream_create(&pp->stream_cfg, &tmpl, &pp->raw, &pp->anom);
+    a->sip = sf_sip_stream_create(&pp->stream_cfg, &tmpl, &pp->raw, &pp->anom);
+    if (!a->sip) {
+        free(a);
+        return NULL;
+    }
+    return a;
 }
 
 static void tcp_data(void *user, void *app, const uint8_t *p, uint32_t len, uint64_t frame,
                      sf_ts_t ts)
 {
-    (void)user;
-    if (app) sf_sip_stream_push(app, p, len, frame, ts);
+    sf_packet_path_t *pp = user;
+    tcp_app_t *a = app;
+    if (!a) return;
+    if (!a->decided) {
+        a->decided = true;
+        if (sf_hep_stream_sniff(p, len)) {
+            sf_hep_packet_sink_t hs = {on_hep_packet, pp};
+            a->hep = sf_hep_stream_create(sf_sip_stream_meta(a->sip), &hs, &pp->anom);
+        }
+    }
+    if (a->hep)
+        sf_hep_stream_push(a->hep, p, len, frame, ts);
+    else
+        sf_sip_stream_push(a->sip, p, len, frame, ts);
 }
 
 static void tcp_gap(void *user, void *app, uint64_t missing, uint64_t frame, sf_ts_t ts)
 {
     (void)user;
-    if (app) sf_sip_stream_gap(app, missing, frame, ts);
+    tcp_app_t *a = app;
+    if (!a) return;
+    if (a->hep)
+        sf_hep_stream_gap(a->hep, missing, frame, ts);
+    else
+        sf_sip_stream_gap(a->sip, missing, frame, ts);
 }
 
 static void tcp_close(void *user, void *app, uint64_t frame, sf_ts_t ts)
 {
     sf_packet_path_t *pp = user;
-    if (!app) return;
-    if (!pp->destroying) sf_sip_stream_finish(app, frame, ts);
-    sf_sip_stream_destroy(app);
+    tcp_app_t *a = app;
+    if (!a) return;
+    if (a->hep) {
+        if (!pp->destroying) sf_hep_stream_finish(a->hep, frame, ts);
+        sf_hep_input_count_stream(pp->hep, sf_hep_stream_skipped(a->hep));
+        sf_hep_stream_destroy(a->hep);
+    } else if (!pp->destroying) {
+        sf_sip_stream_finish(a->sip, frame, ts);
+    }
+    sf_sip_stream_destroy(a->sip);
+    free(a);
 }
 
 sf_packet_path_t *sf_packet_path_create(const sf_packet_path_config_t *cfg,
@@ -222,7 +306,9 @@ sf_packet_path_t *sf_packet_path_create(const sf_packet_path_config_t *cfg,
     sf_tcp_callbacks_t cb = {tcp_open, tcp_data, tcp_gap, tcp_close};
     pp->tcp = sf_tcp_reasm_create(&pp->cfg.tcp, &cb, pp, &pp->anom);
     pp->parser = sf_sip_parser_create();
-    if (!pp->net || !pp->tcp || !pp->parser) {
+    sf_hep_release_sink_t hs = {on_hep_sip, pp};
+    pp->hep = sf_hep_input_create(&pp->cfg.hep, &hs, &pp->anom);
+    if (!pp->net || !pp->tcp || !pp->parser || !pp->hep) {
         sf_packet_path_destroy(pp);
         return NULL;
     }
@@ -238,6 +324,7 @@ void sf_packet_path_finish(sf_packet_path_t *pp)
 {
     sf_tcp_reasm_finish(pp->tcp);
     sf_net_decoder_finish(pp->net);
+    sf_hep_input_finish(pp->hep);
 }
 
 void sf_packet_path_get_stats(const sf_packet_path_t *pp, sf_packet_path_stats_t *st)
@@ -263,6 +350,7 @@ void sf_packet_path_get_stats(const sf_packet_path_t *pp, sf_packet_path_stats_t
     st->sip_malformed = pp->sip_malformed;
     st->sip_trailing_bytes = pp->sip_trailing_bytes;
     sf_tcp_reasm_get_stats(pp->tcp, &st->tcp_stats);
+    sf_hep_input_get_stats(pp->hep, &st->hep);
 }
 
 void sf_packet_path_destroy(sf_packet_path_t *pp)
@@ -271,6 +359,7 @@ void sf_packet_path_destroy(sf_packet_path_t *pp)
     pp->destroying = true;
     if (pp->tcp) sf_tcp_reasm_destroy(pp->tcp);
     sf_net_decoder_destroy(pp->net);
+    sf_hep_input_destroy(pp->hep);
     sf_sip_parser_destroy(pp->parser);
     free(pp);
 }
