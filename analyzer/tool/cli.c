@@ -525,7 +525,8 @@ int sf_cli_run(sf_cli_t *cli)
          * sanitizer build to a cap with them, where RSS means nothing) */
         fprintf(stderr,
                 "sipflow: memory peak: engine %" PRIu64 " bytes, tcp out-of-order %" PRIu64
-                " bytes, ip fragments %" PRIu64 " bytes; tcp streams open at the end %" PRIu32 "\n",
+                " bytes, ip fragments %" PRIu64 " bytes; tcp streams open at the end %" PRIu32
+                "\n",
                 cli->engine_stats.bytes_peak, cli->path_stats.tcp_stats.pending_peak,
                 cli->path_stats.frag_pending_peak, cli->path_stats.tcp_stats.streams_open);
     }

@@ -19,26 +19,26 @@ static void on_anomaly(sf_cli_t *cli, const sf_anomaly_t *a)
     }
     char t[64] = "-";
     if (a->frame) sf_format_time_text(a->ts, cli->utc, t, sizeof t);
-    fprintf(cli->out, "file %" PRIu32 " frame %-7" PRIu64 " %s  %-7s %-22s %s\n", a->file, a->frame,
-            t, sf_layer_name(a->layer), sf_anomaly_kind_name(a->kind), a->reason);
+    fprintf(cli->out, "file %" PRIu32 " frame %-7" PRIu64 " %s  %-7s %-22s %s\n", a->file,
+            a->frame, t, sf_layer_name(a->layer), sf_anomaly_kind_name(a->kind), a->reason);
 }
 
 int sf_cmd_anomalies(int argc, char **argv)
 {
     static const char *const formats[] = {"text", "json", NULL};
     sf_cli_t cli;
-    int rc =
-        sf_cli_parse(&cli, "anomalies", "list what was malformed, incomplete or skipped",
-                     "One line per anomaly: input file, frame, time, layer, kind, reason.\n"
-                     "Kinds (closed list, docs/anomalies.md): file-unreadable "
-                     "file-truncated file-corrupt record-invalid linktype-unsupported "
-                     "link-truncated link-malformed tunnel-too-deep ip-malformed "
-                     "ip-truncated frag-overlap frag-incomplete frag-evicted frag-too-big "
-                     "udp-malformed tcp-malformed tcp-gap tcp-conflict tcp-evicted "
-                     "tcp-buffer-full hep-malformed hep-late sip-malformed sip-no-content-length "
-                     "sip-trailing-bytes sip-truncated sip-too-large sip-resync.\n"
-                     "json: JSON Lines (docs/schemas/anomalies.schema.json).",
-                     NULL, formats, argc, argv);
+    int rc = sf_cli_parse(&cli, "anomalies", "list what was malformed, incomplete or skipped",
+                          "One line per anomaly: input file, frame, time, layer, kind, reason.\n"
+                          "Kinds (closed list, docs/anomalies.md): file-unreadable "
+                          "file-truncated file-corrupt record-invalid linktype-unsupported "
+                          "link-truncated link-malformed tunnel-too-deep ip-malformed "
+                          "ip-truncated frag-overlap frag-incomplete frag-evicted frag-too-big "
+                          "udp-malformed tcp-malformed tcp-gap tcp-conflict tcp-evicted "
+                          "tcp-buffer-full hep-malformed hep-late sip-malformed "
+                          "sip-no-content-length "
+                          "sip-trailing-bytes sip-truncated sip-too-large sip-resync.\n"
+                          "json: JSON Lines (docs/schemas/anomalies.schema.json).",
+                          NULL, formats, argc, argv);
     if (rc == SF_EXIT_OK) {
         sf_json_t j;
         sf_json_init(&j);

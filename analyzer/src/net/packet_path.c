@@ -26,7 +26,8 @@ struct sf_packet_path {
     sf_sip_parser_t *parser;
     sf_sip_raw_sink_t raw;
     sf_sip_stream_config_t stream_cfg;
-    sf_hep_input_t *hep; /* HEP decapsulation + reorder window */
+    /* HEP decapsulation + reorder window */
+    sf_hep_input_t *hep;
     uint16_t cur_vlan; /* VLAN of the segment being reassembled */
     bool destroying;   /* streams closed by destroy deliver nothing */
     uint64_t sip_messages, sip_malformed, sip_trailing_bytes;
