@@ -3,7 +3,7 @@
 # Called by run.sh: make -f fuzz.mk SRC=<repo> OUT=<dir> CC=<clang>
 # The analyzer sources are compiled once with coverage instrumentation and
 # ASan+UBSan into one archive; each harness links it with -fsanitize=fuzzer.
-HARNESSES := fuzz_sip_parser fuzz_sip_stream fuzz_packet_path fuzz_capture_file fuzz_engine fuzz_json
+HARNESSES := fuzz_sip_parser fuzz_sip_stream fuzz_packet_path fuzz_capture_file fuzz_engine fuzz_json fuzz_hep
 LAYERS := common capture net sip flow report
 
 LIB_SRCS := $(foreach l,$(LAYERS),$(wildcard $(SRC)/analyzer/src/$(l)/*.c))
