@@ -228,7 +228,7 @@ static void test_tcp_hep3_split_and_coalesced(void **state)
         l[i] = b_hep3(b + n, &s);
         n += l[i];
     }
-    push_tcp_bytes(f, 1000, SF_TCP_SYN, NULL, 0);
+    push_tcp_bytes(f, 1000, SF_TCP_SYN, (const uint8_t *)"", 0);
     /* segment 1: packet 1 whole and half of packet 2; segment 2: the rest
      * of packet 2 and packet 3 */
     uint32_t cut = l[0] + l[1] / 2;
@@ -261,7 +261,7 @@ static void test_tcp_plain_sip_unchanged(void **state)
 {
     fix_t *f = *state;
     const char m[] = HEP_SIP_OPTIONS("7");
-    push_tcp_bytes(f, 1000, SF_TCP_SYN, NULL, 0);
+    push_tcp_bytes(f, 1000, SF_TCP_SYN, (const uint8_t *)"", 0);
     push_tcp_bytes(f, 1001, SF_TCP_ACK | SF_TCP_PSH, (const uint8_t *)m, sizeof m - 1);
     assert_int_equal(f->g.n, 1);
     assert_int_equal(f->g.m[0].meta.transport, SF_TRANSPORT_TCP);

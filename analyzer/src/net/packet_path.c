@@ -131,9 +131,10 @@ static void sip_datagram(sf_packet_path_t *pp, const sf_msg_meta_t *meta, const 
 static void on_udp(sf_packet_path_t *pp, const sf_net_pdu_t *pdu)
 {
     if (pp->destroying) return;
-    /* HEP by content on any port; SIP starts with a letter, so plain SIP
-     * pays one byte compare (sf_hep_sniff) */
-    if (sf_hep_sniff(pdu->payload, pdu->len)) {
+    /* HEP by content on any port; SIP starts with a letter (or CR/LF),
+     * so plain SIP pays one byte compare here */
+    if (pdu->len >= 4 && (pdu->payload[0] == 'H' || pdu->payload[0] <= 2) &&
+        sf_hep_sniff(pdu->payload, pdu->len)) {
         sf_hep_input_packet(pp->hep, pdu->meta, pdu->payload, pdu->len);
         return;
     }
