@@ -256,6 +256,38 @@ static void test_tcp_hep3_split_and_coalesced(void **state)
     assert_int_equal(st.hep.v3, 3);
 }
 
+/* A TCP payload captured by the agent may hold two SIP messages: both
+ * are framed (Content-Length); a UDP one is one datagram. Without an IP
+ * protocol chunk the transport is "hep". */
+static void test_inner_tcp_two_messages(void **state)
+{
+    fix_t *f = *state;
+    uint8_t b[4096];
+    hep_spec_t s = {
+        4, 6, 5060, 5070, 1700000000, 0, 1, 0, HEP_SIP_OPTIONS("1") HEP_SIP_OPTIONS("2")};
+    push_udp_bytes(f, 9060, b, b_hep3(b, &s));
+    s.ip_proto = 17;
+    s.usec = 1;
+    push_udp_bytes(f, 9060, b, b_hep3(b, &s));
+    uint32_t o = hep3_begin(b);
+    o = hep3_u32(b, o, SF_HEP3_TS_SEC, 1700000000);
+    o = hep3_u32(b, o, SF_HEP3_TS_USEC, 2);
+    o = hep3_chunk(b, o, SF_HEP3_PAYLOAD, HEP_SIP_OPTIONS("3"), sizeof HEP_SIP_OPTIONS("3") - 1);
+    push_udp_bytes(f, 9060, b, hep3_end(b, o));
+    sf_packet_path_finish(f->pp);
+    assert_int_equal(f->g.n, 4);
+    assert_string_equal(f->g.m[0].call_id, "hep-1@example.com");
+    assert_string_equal(f->g.m[1].call_id, "hep-2@example.com");
+    assert_int_equal(f->g.m[1].meta.transport, SF_TRANSPORT_TCP);
+    assert_int_equal(f->g.m[1].meta.frames[0], 1);
+    assert_string_equal(f->g.m[2].call_id, "hep-1@example.com");
+    assert_int_equal(f->g.m[2].meta.transport, SF_TRANSPORT_UDP);
+    assert_int_equal(f->g.r.anomalies[SF_ANOM_SIP_TRAILING_BYTES], 1);
+    assert_int_equal(f->g.m[3].meta.transport, SF_TRANSPORT_HEP);
+    /* no addresses in the HEP packet: the collector's are kept */
+    assert_memory_equal(f->g.m[3].meta.src.addr, A4, 4);
+}
+
 /* Plain SIP over TCP still goes to the SIP framer. */
 static void test_tcp_plain_sip_unchanged(void **state)
 {
@@ -327,6 +359,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reorder_and_late, setup, teardown),
         cmocka_unit_test(test_window_off),
         cmocka_unit_test_setup_teardown(test_tcp_hep3_split_and_coalesced, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_inner_tcp_two_messages, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tcp_plain_sip_unchanged, setup, teardown),
         cmocka_unit_test(test_shared_capture),
     };
