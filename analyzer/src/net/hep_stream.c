@@ -11,13 +11,16 @@
 #include "sipflow/hep.h"
 #include "sipflow/hep_stream.h"
 
-#define HEP3_MAX 65535u
+/* A buffer grown past this for one packet is released after it, so many
+ * idle streams do not each keep 64 KiB. */
+#define HEP_BUF_KEEP 4096u
 
 struct sf_hep_stream {
     sf_msg_meta_t meta;
     sf_hep_packet_sink_t sink;
     sf_anomaly_sink_t anom;
-    uint8_t *buf; /* HEP3_MAX bytes, allocated when a packet first spans chunks */
+    uint8_t *buf; /* a packet spanning chunks: grown to its declared length (<= 64 KiB) */
+    uint32_t cap;
     uint32_t have;
     bool hunting;
     uint64_t skipped;
@@ -64,6 +67,11 @@ static void start_hunt(sf_hep_stream_t *s, uint64_t frame, sf_ts_t ts, const cha
 {
     s->hunting = true;
     s->have = 0;
+    if (s->cap > HEP_BUF_KEEP) { /* as buffer_release */
+        free(s->buf);
+        s->buf = NULL;
+        s->cap = 0;
+    }
     sf_msg_meta_clear_frames(&s->meta);
     sf_anomaly_emit(&s->anom, s->meta.file, frame, ts, SF_ANOM_HEP_MALFORMED,
                     "%s: bytes skipped up to the next HEP3 magic", why);
@@ -88,10 +96,26 @@ static uint32_t magic_tail(const uint8_t *p, uint32_t n)
     return 0;
 }
 
-static bool buffer(sf_hep_stream_t *s)
+/* Room for n bytes (n <= 65535: the header, then the declared length), so
+ * a stream holding only the start of a packet holds little. */
+static bool buffer(sf_hep_stream_t *s, uint32_t n)
 {
-    if (!s->buf) s->buf = malloc(HEP3_MAX);
-    return s->buf != NULL;
+    if (n < SF_HEP3_HDR_LEN) n = SF_HEP3_HDR_LEN;
+    if (s->cap >= n) return true;
+    uint8_t *nb = realloc(s->buf, n);
+    if (!nb) return false;
+    s->buf = nb;
+    s->cap = n;
+    return true;
+}
+
+static void buffer_release(sf_hep_stream_t *s)
+{
+    if (s->cap > HEP_BUF_KEEP) {
+        free(s->buf);
+        s->buf = NULL;
+        s->cap = 0;
+    }
 }
 
 void sf_hep_stream_push(sf_hep_stream_t *s, const uint8_t *data, uint32_t len, uint64_t frame,
@@ -110,7 +134,7 @@ void sf_hep_stream_push(sf_hep_stream_t *s, const uint8_t *data, uint32_t len, u
             }
             uint32_t k = magic_tail(data + off, rem);
             s->skipped += rem - k;
-            if (k && buffer(s)) { /* a magic may continue in the next chunk */
+            if (k && buffer(s, k)) { /* a magic may continue in the next chunk */
                 memcpy(s->buf, data + len - k, k);
                 s->have = k;
                 s->hunting = false;
@@ -146,6 +170,10 @@ void sf_hep_stream_push(sf_hep_stream_t *s, const uint8_t *data, uint32_t len, u
                 start_hunt(s, frame, ts, "HEP3 stream: total length shorter than the header");
                 continue;
             }
+            if (!buffer(s, total)) {
+                start_hunt(s, frame, ts, "HEP3 stream: out of memory buffering a packet");
+                continue;
+            }
             uint32_t take = total - s->have;
             if (take > len - off) take = len - off;
             memcpy(s->buf + s->have, data + off, take);
@@ -155,6 +183,7 @@ void sf_hep_stream_push(sf_hep_stream_t *s, const uint8_t *data, uint32_t len, u
             if (s->have == total) {
                 s->have = 0;
                 emit(s, s->buf, total, ts);
+                buffer_release(s);
             }
             continue;
         }
@@ -175,7 +204,7 @@ void sf_hep_stream_push(sf_hep_stream_t *s, const uint8_t *data, uint32_t len, u
             off += total;
             continue;
         }
-        if (!buffer(s)) return;
+        if (!buffer(s, total > rem ? total : rem)) return;
         memcpy(s->buf, data + off, rem);
         s->have = rem;
         sf_msg_meta_add_frame(&s->meta, frame);
