@@ -575,6 +575,26 @@ static void test_stream_coalesced_and_split(void **state)
     assert_int_equal(k.first_frame[0], 1);
     assert_int_equal(k.n_frames[0], SF_MSG_MAX_FRAMES); /* capped list */
     sf_hep_stream_destroy(s);
+    /* a packet near the 64 KiB maximum in 1000-byte pushes: the buffer
+     * grows with the bytes held */
+    uint8_t *big = malloc(65535);
+    uint32_t o = hep3_begin(big);
+    o = hep3_u8(big, o, SF_HEP3_PROTO_TYPE, 1);
+    o = hep3_chunk(big, o, SF_HEP3_PAYLOAD, "", 0); /* header; value written here: */
+    hb_put16(big + o - 2, 65535 - o + 6);
+    memset(big + o, 'x', 65535 - o);
+    o = 65535;
+    assert_int_equal(hep3_end(big, o), 65535);
+    memset(&k, 0, sizeof k);
+    s = sf_hep_stream_create(NULL, &ps, &an);
+    for (uint32_t off = 0; off < 65535; off += 1000)
+        sf_hep_stream_push(s, big + off, 65535 - off < 1000 ? 65535 - off : 1000, off / 1000 + 1,
+                           ts);
+    assert_int_equal(k.n, 1);
+    assert_int_equal(k.len[0], 65535);
+    assert_int_equal(k.anomalies, 0);
+    sf_hep_stream_destroy(s);
+    free(big);
 }
 
 static void test_stream_resync(void **state)

@@ -96,16 +96,22 @@ static uint32_t magic_tail(const uint8_t *p, uint32_t n)
     return 0;
 }
 
-/* Room for n bytes (n <= 65535: the header, then the declared length), so
- * a stream holding only the start of a packet holds little. */
-static bool buffer(sf_hep_stream_t *s, uint32_t n)
+/* Room for n bytes of a packet of at most max bytes (its declared length,
+ * <= 65535). The buffer doubles from 256 bytes as bytes arrive, never to
+ * the declared length up front: memory follows the bytes a stream really
+ * holds, not what a (hostile) length field claims. */
+static bool buffer(sf_hep_stream_t *s, uint32_t n, uint32_t max)
 {
     if (n < SF_HEP3_HDR_LEN) n = SF_HEP3_HDR_LEN;
     if (s->cap >= n) return true;
-    uint8_t *nb = realloc(s->buf, n);
+    uint32_t ncap = s->cap ? s->cap : 256;
+    while (ncap < n)
+        ncap *= 2; /* n <= 65535: at most 9 rounds */
+    if (ncap > max && max >= n) ncap = max;
+    uint8_t *nb = realloc(s->buf, ncap);
     if (!nb) return false;
     s->buf = nb;
-    s->cap = n;
+    s->cap = ncap;
     return true;
 }
 
@@ -134,7 +140,7 @@ void sf_hep_stream_push(sf_hep_stream_t *s, const uint8_t *data, uint32_t len, u
             }
             uint32_t k = magic_tail(data + off, rem);
             s->skipped += rem - k;
-            if (k && buffer(s, k)) { /* a magic may continue in the next chunk */
+            if (k && buffer(s, k, SF_HEP3_HDR_LEN)) { /* a magic may continue in the next chunk */
                 memcpy(s->buf, data + len - k, k);
                 s->have = k;
                 s->hunting = false;
@@ -170,12 +176,12 @@ void sf_hep_stream_push(sf_hep_stream_t *s, const uint8_t *data, uint32_t len, u
                 start_hunt(s, frame, ts, "HEP3 stream: total length shorter than the header");
                 continue;
             }
-            if (!buffer(s, total)) {
+            uint32_t take = total - s->have;
+            if (take > len - off) take = len - off;
+            if (!buffer(s, s->have + take, total)) {
                 start_hunt(s, frame, ts, "HEP3 stream: out of memory buffering a packet");
                 continue;
             }
-            uint32_t take = total - s->have;
-            if (take > len - off) take = len - off;
             memcpy(s->buf + s->have, data + off, take);
             s->have += take;
             off += take;
@@ -204,7 +210,7 @@ void sf_hep_stream_push(sf_hep_stream_t *s, const uint8_t *data, uint32_t len, u
             off += total;
             continue;
         }
-        if (!buffer(s, total > rem ? total : rem)) return;
+        if (!buffer(s, rem, total > rem ? total : SF_HEP3_HDR_LEN)) return;
         memcpy(s->buf, data + off, rem);
         s->have = rem;
         sf_msg_meta_add_frame(&s->meta, frame);
