@@ -267,6 +267,7 @@ int sf_cli_parse(sf_cli_t *cli, const char *command, const char *summary, const 
     memset(cli, 0, sizeof *cli);
     cli->command = command;
     cli->keep_ladder = true;
+    cli->hep_reorder_ms = -1;
     GOptionEntry common[] = {
         {"format", 'F', 0, G_OPTION_ARG_STRING, &cli->format_name, "Output format", "FMT"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &cli->output, "Write to FILE instead of stdout",
@@ -280,6 +281,10 @@ int sf_cli_parse(sf_cli_t *cli, const char *command, const char *summary, const 
          "SIP timer T1 in seconds (default 0.5; otherwise inferred from the first "
          "retransmission interval)",
          "SECONDS"},
+        {"hep-reorder", 0, 0, G_OPTION_ARG_INT, &cli->hep_reorder_ms,
+         "HEP reorder window in ms of HEP time (default 2000; 0: off, HEP messages in "
+         "capture order)",
+         "MS"},
         {"since", 0, 0, G_OPTION_ARG_STRING, &cli->since_arg,
          "Only calls starting (messages sent) at or after TIME: epoch seconds or "
          "\"YYYY-MM-DD HH:MM:SS[.frac]\" (local time; UTC with --utc)",
@@ -348,6 +353,8 @@ int sf_cli_parse(sf_cli_t *cli, const char *command, const char *summary, const 
                                                    : SF_FMT_TEXT;
         }
         const char *why = rc == SF_EXIT_OK ? parse_selection(cli) : NULL;
+        if (!why && (cli->hep_reorder_ms < -1 || cli->hep_reorder_ms > 3600000))
+            why = "--hep-reorder: MS must be 0 (off) to 3600000";
         if (why) {
             fprintf(stderr, "sipflow %s: %s\n", command, why);
             rc = SF_EXIT_USAGE;
@@ -472,6 +479,7 @@ int sf_cli_run(sf_cli_t *cli)
         cli->stats->calls_selected = true;
         ecfg.keep_ladder = true;
     }
+    if (cli->hep_reorder_ms >= 0) pcfg.hep.window.window_ns = cli->hep_reorder_ms * 1000000LL;
     if (cli->t1_seconds > 0) {
         ecfg.t1_ns = (int64_t)(cli->t1_seconds * 1e9);
         ecfg.t1_fixed = true;

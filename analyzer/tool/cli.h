@@ -73,6 +73,8 @@ typedef struct sf_cli {
     void (*after_run)(struct sf_cli *cli);
     sf_stats_t *stats; /* set by a command that wants statistics */
     double t1_seconds; /* --t1 */
+    /* --hep-reorder in ms; -1: the default window */
+    int hep_reorder_ms;
     /* the engine builds ladder arrows only for commands that draw them
      * (sf_cli_parse sets true; messages/calls/stats/anomalies clear it) */
     bool keep_ladder;

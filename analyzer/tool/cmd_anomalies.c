@@ -34,9 +34,10 @@ int sf_cmd_anomalies(int argc, char **argv)
                           "link-truncated link-malformed tunnel-too-deep ip-malformed "
                           "ip-truncated frag-overlap frag-incomplete frag-evicted frag-too-big "
                           "udp-malformed tcp-malformed tcp-gap tcp-conflict tcp-evicted "
-                          "tcp-buffer-full sip-malformed sip-no-content-length "
-                          "sip-trailing-bytes sip-truncated sip-too-large sip-resync ws-malformed "
-                          "ws-resync tls-encrypted.\n"
+                          "tcp-buffer-full sctp-malformed sctp-incomplete sctp-evicted "
+                          "sctp-conflict hep-malformed hep-late sip-malformed "
+                          "sip-no-content-length sip-trailing-bytes sip-truncated sip-too-large "
+                          "sip-resync ws-malformed ws-resync tls-encrypted.\n"
                           "json: JSON Lines (docs/schemas/anomalies.schema.json).",
                           NULL, formats, argc, argv);
     if (rc == SF_EXIT_OK) {

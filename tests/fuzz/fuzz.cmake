@@ -13,7 +13,7 @@ set_tests_properties(fuzz/build PROPERTIES LABELS fuzz SKIP_RETURN_CODE 77 TIMEO
                      ENVIRONMENT "${SF_FUZZ_ENV}" FIXTURES_SETUP sf_fuzz_build RUN_SERIAL TRUE)
 
 foreach(h fuzz_sip_parser fuzz_sip_stream fuzz_packet_path fuzz_capture_file fuzz_engine fuzz_json
-          fuzz_ws_stream fuzz_sctp)
+          fuzz_ws_stream fuzz_sctp fuzz_hep)
   add_test(NAME fuzz/${h} COMMAND ${SF_FUZZ_RUN} ci ${h})
   set_tests_properties(fuzz/${h} PROPERTIES LABELS fuzz SKIP_RETURN_CODE 77 TIMEOUT 300
                        ENVIRONMENT "${SF_FUZZ_ENV}" FIXTURES_REQUIRED sf_fuzz_build)

@@ -4,7 +4,7 @@
 # The analyzer sources are compiled once with coverage instrumentation and
 # ASan+UBSan into one archive; each harness links it with -fsanitize=fuzzer.
 HARNESSES := fuzz_sip_parser fuzz_sip_stream fuzz_packet_path fuzz_capture_file fuzz_engine fuzz_json \
-	fuzz_ws_stream fuzz_sctp
+	fuzz_ws_stream fuzz_sctp fuzz_hep
 LAYERS := common capture net sip flow report
 
 LIB_SRCS := $(foreach l,$(LAYERS),$(wildcard $(SRC)/analyzer/src/$(l)/*.c))

@@ -6,6 +6,7 @@ taken from anywhere). Re-run after changing a harness's input format:
 import gzip
 import os
 import struct
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -193,3 +194,40 @@ put("fuzz_sctp", "fragments-bundles-retransmission", sctp_records([
                  sctp_idata(1, 2, 0, 2, 0, inv[:half]), sctp_idata(2, 2, 0, 1, 1, inv[half:])])),
     (0xE1, sctp(9, [sctp_chunk(6, 0, b"")])),
 ]))
+
+# ---- fuzz_hep: ctl byte, cap byte, then HEP bytes (see fuzz_hep.c) ----------
+def hep3(payload, sec=1700000000, usec=0, ptype=1, proto=17, v6=False, zipped=False, extra=b""):
+    def chunk(t, v):
+        return struct.pack(">HHH", 0, t, 6 + len(v)) + v
+    c = chunk(1, bytes([10 if v6 else 2])) + chunk(2, bytes([proto]))
+    if v6:
+        c += chunk(5, b"\x20\x01\x0d\xb8" + b"\x00" * 11 + b"\x01")
+        c += chunk(6, b"\x20\x01\x0d\xb8" + b"\x00" * 11 + b"\x02")
+    else:
+        c += chunk(3, bytes([10, 0, 0, 1])) + chunk(4, bytes([10, 0, 0, 2]))
+    c += chunk(7, struct.pack(">H", 5060)) + chunk(8, struct.pack(">H", 5062))
+    c += chunk(9, struct.pack(">I", sec)) + chunk(10, struct.pack(">I", usec))
+    c += chunk(11, bytes([ptype])) + chunk(12, struct.pack(">I", 2001))
+    c += chunk(17, b"corr-id") + struct.pack(">HHH", 0x1234, 1, 8) + b"vd" + extra
+    c += chunk(16, zlib.compress(payload)) if zipped else chunk(15, payload)
+    return b"HEP3" + struct.pack(">H", 6 + len(c)) + c
+
+
+def hep2(payload, sec=1700000000, usec=0, version=2):
+    h = bytes([version, 16, 2, 17]) + struct.pack(">HH", 5060, 5062)
+    h += bytes([10, 0, 0, 1, 10, 0, 0, 2])
+    if version == 2:
+        h += struct.pack("<IIHxx", sec, usec, 2001)
+    return h + payload
+
+
+SIPB = INVITE.encode()
+put("fuzz_hep", "hep3-whole", b"\x80\x03" + hep3(RESP.encode()))
+put("fuzz_hep", "hep3-v6-zlib", b"\x80\x03" + hep3(SIPB, v6=True, zipped=True, proto=6))
+put("fuzz_hep", "hep3-stream-split-reordered",
+    b"\x47\x02" + hep3(RESP.encode(), usec=500000) + hep3(SIPB, usec=100000)
+    + hep3(b"rtcp", ptype=5) + hep3(RESP.encode(), sec=1700000003))
+put("fuzz_hep", "hep2-v4", b"\x40\x07" + hep2(SIPB))
+put("fuzz_hep", "hep3-garbage-gap", b"\xa5\x01" + b"xxHE" + hep3(RESP.encode()) + hep3(SIPB))
+heth = b"\x02" * 6 + b"\x04" * 6 + b"\x08\x00" + udp_ipv4(hep3(RESP.encode()), dport=9060)
+put("fuzz_packet_path", "hep3-udp", b"\x00" + bytes([0x20]) + struct.pack(">H", len(heth)) + heth)

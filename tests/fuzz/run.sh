@@ -23,7 +23,7 @@ SRC=$(cd "$HERE/../.." && pwd)
 OUT=${SIPFLOW_FUZZ_OUT:-$HERE/out}
 SHARED=${SIPFLOW_SHARED:-$SRC/../shared}
 HARNESSES=(fuzz_sip_parser fuzz_sip_stream fuzz_packet_path fuzz_capture_file fuzz_engine fuzz_json
-           fuzz_ws_stream fuzz_sctp)
+           fuzz_ws_stream fuzz_sctp fuzz_hep)
 JOBS=${FUZZ_JOBS:-1}
 
 max_len() {

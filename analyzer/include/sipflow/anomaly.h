@@ -19,6 +19,7 @@ typedef enum sf_layer {
     SF_LAYER_UDP,
     SF_LAYER_TCP,
     SF_LAYER_SCTP,        /* SCTP chunks and user-message reassembly */
+    SF_LAYER_HEP,         /* HEP encapsulation (Homer) */
     SF_LAYER_SIP,
     SF_LAYER_COUNT
 } sf_layer_t;
@@ -53,6 +54,9 @@ typedef enum sf_anomaly_kind {
     SF_ANOM_SCTP_INCOMPLETE,  /* user message never completed (idle, ABORT, end) */
     SF_ANOM_SCTP_EVICTED,     /* fragments dropped at a reassembly cap */
     SF_ANOM_SCTP_CONFLICT,    /* retransmitted DATA with different bytes */
+    /* hep */
+    SF_ANOM_HEP_MALFORMED,    /* bad HEP header/chunk/length, payload that does not inflate */
+    SF_ANOM_HEP_LATE,         /* HEP time behind the reorder window: delivered out of order */
     /* sip */
     SF_ANOM_SIP_MALFORMED,       /* kept, flagged: reason names header/byte */
     SF_ANOM_SIP_NO_CONTENT_LENGTH, /* stream message without Content-Length */
@@ -91,7 +95,7 @@ void sf_anomaly_emit(const sf_anomaly_sink_t *sink, uint32_t file, uint64_t fram
 /* Stable names for output: "file-truncated", "frag-overlap", ... */
 const char *sf_anomaly_kind_name(sf_anomaly_kind_t kind);
 sf_layer_t sf_anomaly_kind_layer(sf_anomaly_kind_t kind);
-/* "capture", "link", "ip", "udp", "tcp", "sctp", "sip". */
+/* "capture", "link", "ip", "udp", "tcp", "sctp", "hep", "sip". */
 const char *sf_layer_name(sf_layer_t layer);
 
 #ifdef __cplusplus

@@ -9,6 +9,7 @@
 
 #include "sipflow/anomaly.h"
 #include "sipflow/capture.h"
+#include "sipflow/hep_input.h"
 #include "sipflow/msg_meta.h"
 #include "sipflow/sctp.h"
 #include "sipflow/sip_msg.h"
@@ -18,8 +19,10 @@
 extern "C" {
 #endif
 
-/* Receives every SIP message in capture order of its completing frame.
- * meta and msg (and every slice in msg) are valid only during the call. */
+/* Receives every SIP message in capture order of its completing frame,
+ * except SIP from HEP, which passes the HEP reorder window (HEP time order,
+ * released up to the window later). meta and msg (and every slice in msg)
+ * are valid only during the call. */
 typedef struct sf_sip_sink {
     void (*message)(void *user, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg);
     void *user;
@@ -33,6 +36,7 @@ typedef struct sf_packet_path_config {
     sf_tcp_config_t tcp;
     uint32_t sip_max_message;     /* stream framer buffer cap (default 256 KiB) */
     uint32_t max_tunnel_depth;    /* nested encapsulations (default 8) */
+    sf_hep_config_t hep;          /* HEP decapsulation, reorder window (hep_input.h) */
 } sf_packet_path_config_t;
 
 void sf_packet_path_config_default(sf_packet_path_config_t *cfg);
@@ -55,6 +59,7 @@ typedef struct sf_packet_path_stats {
     sf_tcp_stats_t tcp_stats;
     uint64_t sctp;               /* SCTP packets */
     sf_sctp_stats_t sctp_stats;
+    sf_hep_stats_t hep;
 } sf_packet_path_stats_t;
 
 typedef struct sf_packet_path sf_packet_path_t;
@@ -63,8 +68,8 @@ sf_packet_path_t *sf_packet_path_create(const sf_packet_path_config_t *cfg,
                                         const sf_sip_sink_t *sink,
                                         const sf_anomaly_sink_t *anomalies);
 void sf_packet_path_push(sf_packet_path_t *pp, const sf_packet_t *pkt);
-/* End of capture: flushes TCP streams and framers, reports fragments that
- * never completed. */
+/* End of capture: flushes TCP streams and framers and the HEP reorder
+ * window, reports fragments that never completed. */
 void sf_packet_path_finish(sf_packet_path_t *pp);
 void sf_packet_path_get_stats(const sf_packet_path_t *pp, sf_packet_path_stats_t *st);
 void sf_packet_path_destroy(sf_packet_path_t *pp);

@@ -2,7 +2,8 @@
 /* Stream demultiplexer: one per TCP stream direction. It looks at the first
  * bytes of the direction once (a few byte compares, no copy when the first
  * chunk holds 16 bytes or more) and picks the stream application that
- * reads the rest: SIP framing (the default, RFC 3261 18.3), WebSocket (RFC
+ * reads the rest: SIP framing (the default, RFC 3261 18.3), HEP3 (Homer
+ * encapsulation, "HEP3" magic), WebSocket (RFC
  * 6455 / RFC 7118: an HTTP Upgrade request or its 101 answer, or frames of
  * SIP picked up mid-stream) or TLS (a TLS record header; reported as
  * encrypted SIP, not analysed). The choice is final for the direction.
@@ -27,10 +28,11 @@ typedef enum sf_stream_kind {
     SF_STREAM_SIP,
     SF_STREAM_WS,
     SF_STREAM_TLS,
+    SF_STREAM_HEP, /* HEP3 packets (Homer), framed by their own length */
     SF_STREAM_KIND_COUNT
 } sf_stream_kind_t;
 
-/* "undecided", "sip", "ws", "tls". */
+/* "undecided", "sip", "ws", "tls", "hep". */
 const char *sf_stream_kind_name(sf_stream_kind_t kind);
 
 typedef enum sf_detect {
@@ -47,6 +49,10 @@ typedef struct sf_stream_env {
     const sf_anomaly_sink_t *anomalies;
     uint32_t max_message;           /* largest message buffered (0: 256 KiB) */
     struct sf_tls_peers *tls_peers; /* SIP-over-TLS host pairs (tls.h), or NULL */
+    /* receives the HEP3 packets of a HEP stream (hep_stream.h); NULL: HEP
+     * is not looked for */
+    const struct sf_hep_packet_sink *hep;
+    struct sf_hep_input *hep_input; /* counts what HEP streams skipped, or NULL */
     void *ctx;                      /* the creator's own context, for kinds that need it */
 } sf_stream_env_t;
 

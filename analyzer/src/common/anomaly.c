@@ -32,6 +32,8 @@ static const struct {
     [SF_ANOM_SCTP_INCOMPLETE] = {"sctp-incomplete", SF_LAYER_SCTP},
     [SF_ANOM_SCTP_EVICTED] = {"sctp-evicted", SF_LAYER_SCTP},
     [SF_ANOM_SCTP_CONFLICT] = {"sctp-conflict", SF_LAYER_SCTP},
+    [SF_ANOM_HEP_MALFORMED] = {"hep-malformed", SF_LAYER_HEP},
+    [SF_ANOM_HEP_LATE] = {"hep-late", SF_LAYER_HEP},
     [SF_ANOM_SIP_MALFORMED] = {"sip-malformed", SF_LAYER_SIP},
     [SF_ANOM_SIP_NO_CONTENT_LENGTH] = {"sip-no-content-length", SF_LAYER_SIP},
     [SF_ANOM_SIP_TRAILING_BYTES] = {"sip-trailing-bytes", SF_LAYER_SIP},
@@ -56,7 +58,7 @@ sf_layer_t sf_anomaly_kind_layer(sf_anomaly_kind_t kind)
 const char *sf_layer_name(sf_layer_t layer)
 {
     static const char *const names[SF_LAYER_COUNT] = {"capture", "link", "ip", "udp",
-                                                      "tcp",     "sctp", "sip"};
+                                                      "tcp",     "sctp", "hep", "sip"};
     return (unsigned)layer < SF_LAYER_COUNT ? names[layer] : "unknown";
 }
 

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "sipflow/hep.h"
+#include "sipflow/hep_stream.h"
 #include "sipflow/ip.h"
 #include "sipflow/net_decode.h"
 #include "sipflow/packet_path.h"
@@ -25,11 +27,14 @@ struct sf_packet_path {
     sf_anomaly_sink_t anom;
     sf_net_decoder_t *net;
     sf_tcp_reasm_t *tcp;
-    sf_sctp_reasm_t *sctp;
     sf_sip_parser_t *parser;
     sf_sip_raw_sink_t raw;
     sf_sip_stream_config_t stream_cfg;
     sf_tls_peers_t *tls_peers; /* hosts that spoke SIP over TLS (tls.h) */
+    sf_sctp_reasm_t *sctp;     /* SCTP associations (sctp.h) */
+    /* HEP decapsulation + reorder window */
+    sf_hep_input_t *hep;
+    sf_hep_packet_sink_t hep_packets; /* HEP3 packets out of TCP streams */
     uint16_t cur_vlan; /* VLAN of the segment being reassembled */
     bool destroying;   /* streams closed by destroy deliver nothing */
     uint64_t sip_messages, sip_malformed, sip_trailing_bytes;
@@ -45,6 +50,7 @@ void sf_packet_path_config_default(sf_packet_path_config_t *cfg)
     sf_tcp_config_default(&cfg->tcp);
     cfg->sip_max_message = 256u * 1024u;
     cfg->max_tunnel_depth = 8;
+    sf_hep_config_default(&cfg->hep);
 }
 
 /* Reports what is wrong with a parsed message and hands it on.
@@ -78,25 +84,24 @@ static void hand_on(sf_packet_path_t *pp, const sf_msg_meta_t *meta, sf_sip_msg_
     if (pp->sink.message) pp->sink.message(pp->sink.user, meta, msg);
 }
 
-static void on_udp(sf_packet_path_t *pp, const sf_net_pdu_t *pdu)
+/* One SIP datagram (a UDP payload, or a SIP payload from HEP). */
+static void sip_datagram(sf_packet_path_t *pp, const sf_msg_meta_t *meta, const char *data,
+                         uint32_t len, bool truncated)
 {
-    const char *data = (const char *)pdu->payload;
-    const sf_msg_meta_t *meta = pdu->meta;
     sf_sip_msg_t msg;
-    if (pp->destroying) return;
     /* RFC 3261 18.3: a datagram is one message. It is parsed in place at
      * once (no separate framing scan: the parser's Content-Length and body
      * give the message's end); leading CRLFs (keep-alives, RFC 5626 4.4.1)
      * are skipped. */
     uint32_t i = 0;
-    while (i < pdu->len && (data[i] == '\r' || data[i] == '\n'))
+    while (i < len && (data[i] == '\r' || data[i] == '\n'))
         i++;
-    if (i == pdu->len) return;
-    if (!sf_sip_parse(pp->parser, data + i, pdu->len - i, &msg)) {
+    if (i == len) return;
+    if (!sf_sip_parse(pp->parser, data + i, len - i, &msg)) {
         /* Not a start line, but it begins with the SIP version: a broken
          * status line ("SIP/2.0 0 Odd"), not other traffic. Nothing is
          * dropped silently (issue 6, tests/hostile case sip-garbage). */
-        if (pdu->len - i >= 8 && strncasecmp(data + i, "SIP/2.0 ", 8) == 0)
+        if (len - i >= 8 && strncasecmp(data + i, "SIP/2.0 ", 8) == 0)
             sf_anomaly_emit(&pp->anom, meta->file, sf_msg_meta_last_frame(meta), meta->ts,
                             SF_ANOM_SIP_MALFORMED,
                             "status line is not \"SIP/2.0 3DIGIT SP Reason-Phrase\" "
@@ -123,20 +128,56 @@ static void on_udp(sf_packet_path_t *pp, const sf_net_pdu_t *pdu)
     }
     /* A snaplen-cut datagram whose framing looked complete (no
      * Content-Length, say) is still cut: say so. */
-    if (pdu->truncated) {
+    if (truncated) {
         if (!defect) defect = "datagram cut short by the capture snaplen";
         kind = SF_ANOM_SIP_TRUNCATED;
     }
     hand_on(pp, meta, &msg, defect, kind);
 }
 
+static void on_udp(sf_packet_path_t *pp, const sf_net_pdu_t *pdu)
+{
+    if (pp->destroying) return;
+    /* HEP by content on any port; SIP starts with a letter (or CR/LF),
+     * so plain SIP pays one byte compare here */
+    if (pdu->len >= 4 && (pdu->payload[0] == 'H' || pdu->payload[0] <= 2) &&
+        sf_hep_sniff(pdu->payload, pdu->len)) {
+        sf_hep_input_packet(pp->hep, pdu->meta, pdu->payload, pdu->len);
+        return;
+    }
+    sip_datagram(pp, pdu->meta, (const char *)pdu->payload, pdu->len, pdu->truncated);
+}
+
+/* A SIP payload out of HEP (after the reorder window). A TCP payload may
+ * hold several messages: each is framed by its Content-Length. */
+static void on_hep_sip(void *user, const sf_msg_meta_t *meta, const uint8_t *p, uint32_t len)
+{
+    sf_packet_path_t *pp = user;
+    const char *data = (const char *)p;
+    uint32_t start, mlen, trailing;
+    const char *defect;
+    if (pp->destroying) return;
+    if (meta->transport != SF_TRANSPORT_TCP) {
+        sip_datagram(pp, meta, data, len, false);
+        return;
+    }
+    /* each round consumes at least the start line: bounded by len */
+    for (uint32_t off = 0; off < len;) {
+        if (!sf_sip_frame_datagram(data + off, len - off, &start, &mlen, &trailing, &defect) ||
+            !mlen)
+            return;
+        sip_datagram(pp, meta, data + off + start, mlen, false);
+        off += start + mlen;
+    }
+}
+
 /* RFC 4168 5: one SIP message per SCTP user message, framed like a
  * datagram. */
 static void on_sctp_message(void *user, const sf_sctp_message_t *m)
 {
-    sf_net_pdu_t pdu = {
-        .ip_proto = SF_IPPROTO_SCTP, .meta = m->meta, .payload = m->data, .len = m->len};
-    on_udp(user, &pdu);
+    sf_packet_path_t *pp = user;
+    if (pp->destroying) return;
+    sip_datagram(pp, m->meta, (const char *)m->data, m->len, false);
 }
 
 static void on_pdu(void *user, const sf_net_pdu_t *pdu)
@@ -179,6 +220,12 @@ static void on_raw_message(void *user, const sf_msg_meta_t *meta, const char *bu
     hand_on(pp, meta, &msg, defect, SF_ANOM_KIND_COUNT); /* the framer reported it */
 }
 
+static void on_hep_packet(void *user, const sf_msg_meta_t *meta, const uint8_t *p, uint32_t len)
+{
+    sf_packet_path_t *pp = user;
+    if (!pp->destroying) sf_hep_input_packet(pp->hep, meta, p, len);
+}
+
 static void *tcp_open(void *user, uint32_t file, const sf_endpoint_t *src, const sf_endpoint_t *dst,
                       uint64_t frame, sf_ts_t ts)
 {
@@ -192,13 +239,15 @@ static void *tcp_open(void *user, uint32_t file, const sf_endpoint_t *src, const
     tmpl.transport = SF_TRANSPORT_TCP;
     tmpl.vlan = pp->cur_vlan;
     tmpl.ts = ts;
-    /* The stream's application (SIP, WebSocket, TLS, ...) is chosen by
+    /* The stream's application (SIP, HEP, WebSocket, TLS) is chosen by
      * content from its first bytes (sipflow/stream_demux.h). */
     sf_stream_env_t env = {.meta = tmpl,
                            .sip = &pp->raw,
                            .anomalies = &pp->anom,
                            .max_message = pp->stream_cfg.max_message,
                            .tls_peers = pp->tls_peers,
+                           .hep = &pp->hep_packets,
+                           .hep_input = pp->hep,
                            .ctx = pp};
     return sf_stream_demux_create(&env);
 }
@@ -256,7 +305,10 @@ sf_packet_path_t *sf_packet_path_create(const sf_packet_path_config_t *cfg,
     sc.max_message = pp->cfg.sip_max_message;
     sf_sctp_sink_t ss = {on_sctp_message, pp};
     pp->sctp = sf_sctp_reasm_create(&sc, &ss, &pp->anom);
-    if (!pp->net || !pp->tcp || !pp->parser || !pp->tls_peers || !pp->sctp) {
+    sf_hep_release_sink_t hs = {on_hep_sip, pp};
+    pp->hep = sf_hep_input_create(&pp->cfg.hep, &hs, &pp->anom);
+    pp->hep_packets = (sf_hep_packet_sink_t){on_hep_packet, pp};
+    if (!pp->net || !pp->tcp || !pp->parser || !pp->tls_peers || !pp->sctp || !pp->hep) {
         sf_packet_path_destroy(pp);
         return NULL;
     }
@@ -273,6 +325,7 @@ void sf_packet_path_finish(sf_packet_path_t *pp)
     sf_tcp_reasm_finish(pp->tcp);
     sf_sctp_reasm_finish(pp->sctp);
     sf_net_decoder_finish(pp->net);
+    sf_hep_input_finish(pp->hep);
 }
 
 void sf_packet_path_get_stats(const sf_packet_path_t *pp, sf_packet_path_stats_t *st)
@@ -300,6 +353,7 @@ void sf_packet_path_get_stats(const sf_packet_path_t *pp, sf_packet_path_stats_t
     sf_tcp_reasm_get_stats(pp->tcp, &st->tcp_stats);
     st->sctp = ns.sctp;
     sf_sctp_reasm_get_stats(pp->sctp, &st->sctp_stats);
+    sf_hep_input_get_stats(pp->hep, &st->hep);
 }
 
 void sf_packet_path_destroy(sf_packet_path_t *pp)
@@ -309,6 +363,7 @@ void sf_packet_path_destroy(sf_packet_path_t *pp)
     if (pp->tcp) sf_tcp_reasm_destroy(pp->tcp);
     sf_sctp_reasm_destroy(pp->sctp);
     sf_net_decoder_destroy(pp->net);
+    sf_hep_input_destroy(pp->hep);
     sf_sip_parser_destroy(pp->parser);
     sf_tls_peers_destroy(pp->tls_peers);
     free(pp);

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sipflow/hep_input.h"
+#include "sipflow/hep_stream.h"
 #include "sipflow/stream_demux.h"
 #include "sipflow/tls.h"
 #include "sipflow/websocket.h"
@@ -111,12 +113,64 @@ static void tls_destroy(void *a)
     sf_tls_stream_destroy(a);
 }
 
+/* ---- HEP3 (Homer encapsulation over TCP; hep_stream.h) ---- */
+
+static sf_detect_t hep_detect(const uint8_t *p, uint32_t len, const sf_stream_env_t *env)
+{
+    if (!env->hep) return SF_DETECT_NO;
+    static const char magic[4] = {'H', 'E', 'P', '3'};
+    uint32_t n = len < 4 ? len : 4;
+    if (memcmp(p, magic, n) != 0) return SF_DETECT_NO;
+    if (n < 4) return SF_DETECT_MAYBE;
+    return sf_hep_stream_sniff(p, len) ? SF_DETECT_YES : SF_DETECT_NO;
+}
+
+typedef struct hep_app {
+    sf_hep_stream_t *s;
+    struct sf_hep_input *input;
+} hep_app_t;
+
+static void *hep_create(const sf_stream_env_t *env, const uint8_t *first, uint32_t len)
+{
+    (void)first;
+    (void)len;
+    hep_app_t *a = calloc(1, sizeof *a);
+    if (!a) return NULL;
+    a->s = sf_hep_stream_create(&env->meta, env->hep, env->anomalies);
+    if (!a->s) {
+        free(a);
+        return NULL;
+    }
+    a->input = env->hep_input;
+    return a;
+}
+static void hep_push(void *a, const uint8_t *p, uint32_t len, uint64_t frame, sf_ts_t ts)
+{
+    sf_hep_stream_push(((hep_app_t *)a)->s, p, len, frame, ts);
+}
+static void hep_gap(void *a, uint64_t missing, uint64_t frame, sf_ts_t ts)
+{
+    sf_hep_stream_gap(((hep_app_t *)a)->s, missing, frame, ts);
+}
+static void hep_finish(void *a, uint64_t frame, sf_ts_t ts)
+{
+    sf_hep_stream_finish(((hep_app_t *)a)->s, frame, ts);
+}
+static void hep_destroy(void *p)
+{
+    hep_app_t *a = p;
+    if (a->input) sf_hep_input_count_stream(a->input, sf_hep_stream_skipped(a->s));
+    sf_hep_stream_destroy(a->s);
+    free(a);
+}
+
 /* Detection order: the first YES wins. SIP is the fallback and has no
  * detector. A new kind goes above the kinds whose first bytes it could
  * be mistaken for (HEPv2's first byte 0x02 is also a WebSocket binary
  * frame's, so HEP would go above WebSocket). */
 static const sf_stream_app_ops_t kinds[] = {
     {SF_STREAM_TLS, tls_detect, tls_create, tls_push, tls_gap, tls_finish, tls_destroy},
+    {SF_STREAM_HEP, hep_detect, hep_create, hep_push, hep_gap, hep_finish, hep_destroy},
     {SF_STREAM_WS, ws_detect, ws_create, ws_push, ws_gap, ws_finish, ws_destroy},
     {SF_STREAM_SIP, NULL, sip_create, sip_push, sip_gap, sip_finish, sip_destroy},
 };
@@ -131,6 +185,8 @@ const char *sf_stream_kind_name(sf_stream_kind_t kind)
         return "ws";
     case SF_STREAM_TLS:
         return "tls";
+    case SF_STREAM_HEP:
+        return "hep";
     default:
         return "undecided";
     }
