@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sf_test.h"
+#include "sipflow/hep_stream.h"
 #include "sipflow/stream_demux.h"
 #include "sipflow/tls.h"
 
@@ -160,6 +161,18 @@ static void test_classify(void **state)
     /* 24 bytes always decide */
     uint8_t z[SF_STREAM_DETECT_MAX] = {0x81, 126, 0, 126};
     assert_int_not_equal(sf_stream_classify(z, sizeof z, &env), SF_STREAM_UNDECIDED);
+    /* HEP3 (a HEP3 header: magic, total length 0x0010 plus a chunk) when the
+     * creator takes HEP packets; SIP-like fallback when it does not */
+    static const uint8_t hep[] = {'H', 'E', 'P', '3', 0x00, 0x10, 0, 0, 0, 1, 0, 6, 2, 0, 0, 0};
+    sf_hep_packet_sink_t hs = {NULL, NULL};
+    env.hep = &hs;
+    assert_int_equal(sf_stream_classify(hep, sizeof hep, &env), SF_STREAM_HEP);
+    assert_int_equal(sf_stream_classify(hep, 3, &env), SF_STREAM_UNDECIDED);
+    assert_int_equal(sf_stream_classify((const uint8_t *)"HEPX 0123456789abcdefghijk", 26, &env),
+                     SF_STREAM_SIP);
+    env.hep = NULL;
+    assert_int_not_equal(sf_stream_classify(hep, sizeof hep, &env), SF_STREAM_HEP);
+    assert_string_equal(sf_stream_kind_name(SF_STREAM_HEP), "hep");
 }
 
 static void test_demux_sip_and_ws(void **state)

@@ -35,8 +35,8 @@ struct sf_packet_path {
     /* HEP decapsulation + reorder window */
     sf_hep_input_t *hep;
     sf_hep_packet_sink_t hep_packets; /* HEP3 packets out of TCP streams */
-    uint16_t cur_vlan; /* VLAN of the segment being reassembled */
-    bool destroying;   /* streams closed by destroy deliver nothing */
+    uint16_t cur_vlan;                /* VLAN of the segment being reassembled */
+    bool destroying;                  /* streams closed by destroy deliver nothing */
     uint64_t sip_messages, sip_malformed, sip_trailing_bytes;
 };
 
@@ -121,8 +121,7 @@ static void sip_datagram(sf_packet_path_t *pp, const sf_msg_meta_t *meta, const 
             pp->sip_trailing_bytes += trailing;
             sf_anomaly_emit(&pp->anom, meta->file, sf_msg_meta_last_frame(meta), meta->ts,
                             SF_ANOM_SIP_TRAILING_BYTES,
-                            "%u bytes after the declared body discarded (RFC 3261 18.3)",
-                            trailing);
+                            "%u bytes after the declared body discarded (RFC 3261 18.3)", trailing);
             msg.len = end;
         }
     }

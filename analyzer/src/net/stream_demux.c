@@ -226,6 +226,8 @@ typedef struct pending {
     const sf_anomaly_sink_t *anomalies;
     uint32_t max_message;
     struct sf_tls_peers *tls_peers;
+    const struct sf_hep_packet_sink *hep;
+    struct sf_hep_input *hep_input;
     void *ctx;
     uint8_t head[SF_STREAM_DETECT_MAX];
     uint32_t head_len;
@@ -246,6 +248,8 @@ static void env_expand(const pending_t *c, sf_stream_env_t *env)
     env->anomalies = c->anomalies;
     env->max_message = c->max_message;
     env->tls_peers = c->tls_peers;
+    env->hep = c->hep;
+    env->hep_input = c->hep_input;
     env->ctx = c->ctx;
 }
 
@@ -275,6 +279,8 @@ sf_stream_demux_t *sf_stream_demux_create(const sf_stream_env_t *env)
                       .anomalies = env->anomalies,
                       .max_message = env->max_message,
                       .tls_peers = env->tls_peers,
+                      .hep = env->hep,
+                      .hep_input = env->hep_input,
                       .ctx = env->ctx};
     d->pend = pd;
     return d;
