@@ -44,6 +44,11 @@ static void message_text(sf_cli_t *cli, const sf_msg_info_t *info)
     }
     if (info->call) fprintf(f, "  call %" PRIu32, info->call);
     if (info->retransmission) fputs("  [retransmission]", f);
+    if (info->duplicate_of && info->first_file != meta->file)
+        fprintf(f, "  [duplicate of file %" PRIu32 " frame %" PRIu64 "]", info->first_file,
+                info->first_frame);
+    else if (info->duplicate_of)
+        fprintf(f, "  [duplicate of frame %" PRIu64 "]", info->first_frame);
     if (msg->malformed) fprintf(f, "  [malformed: %s]", msg->malformed);
     fputc('\n', f);
 }

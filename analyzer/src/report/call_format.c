@@ -388,6 +388,8 @@ void sf_format_stats_json(sf_json_t *j, const sf_stats_t *s)
     responses(j, s, true);
     sf_json_key(j, "retransmissions");
     sf_json_uint(j, s->retransmissions);
+    sf_json_key(j, "duplicates");
+    sf_json_uint(j, s->duplicates);
     sf_json_key(j, "malformed");
     sf_json_uint(j, s->malformed);
     sf_json_key(j, "calls");
