@@ -44,3 +44,8 @@ foreach(group project sipp public)
   set_tests_properties(e2e/tshark-${group} PROPERTIES FIXTURES_REQUIRED e2e_tshark_refs)
   sf_e2e_test(schema-${group} 900 ${SF_E2E_DIR}/validate_schema.py --group ${group})
 endforeach()
+
+# Several capture points: pcaps/udp-two-points-{a,b}.pcap alone, merged,
+# clock-shifted (editcap) with and without --time-shift; duplicates vs
+# retransmissions; the shared FAX capture's packets captured twice.
+sf_e2e_test(multipoint 300 ${SF_E2E_DIR}/test_multipoint.py)

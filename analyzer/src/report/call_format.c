@@ -108,6 +108,8 @@ void sf_format_call_json(sf_json_t *j, const sf_call_t *c)
     sf_json_uint(j, c->messages);
     sf_json_key(j, "retransmissions");
     sf_json_uint(j, c->retransmissions);
+    sf_json_key(j, "duplicates");
+    sf_json_uint(j, c->duplicates);
     sf_json_key(j, "challenges");
     sf_json_uint(j, c->challenges);
     sf_json_key(j, "redirects");
