@@ -34,6 +34,18 @@ bool sf_flow_duplicate(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_m
         call_t *c = sf_flow_call_find(e, m->call_id, m->from_tag);
         if ((!c || c->pub.number != f->call) && m->to_tag.len)
             c = sf_flow_call_find(e, m->call_id, m->to_tag);
+        if ((!c || c->pub.number != f->call) && !m->is_request) {
+            /* a response joins its call through the transaction (17.1.3),
+             * whatever its Call-ID says; looking a response up creates
+             * nothing */
+            bool is_new = false;
+            txn_t *t = sf_flow_txn_match(e, m, &is_new, NULL);
+            if (t) c = t->call;
+        }
+        if ((!c || c->pub.number != f->call) && m->to_tag.len && m->from_tag.len) {
+            dialog_t *d = sf_flow_dialog_find(e, m->call_id, m->from_tag, m->to_tag);
+            if (d) c = d->call;
+        }
         if (c && c->pub.number == f->call) sf_flow_call_duplicate(e, c, meta, f->seq);
     }
     if (e->sink.message) e->sink.message(e->sink.user, &info);
