@@ -293,10 +293,10 @@ typedef struct sf_engine_config {
 void sf_engine_config_default(sf_engine_config_t *cfg);
 
 typedef struct sf_engine_stats {
-    uint64_t messages;        /* every message pushed, copies included */
+    uint64_t messages; /* every message pushed, copies included */
     uint64_t retransmissions;
-    uint64_t duplicates;      /* copies of a message seen again (sipflow/duplicate.h) */
-    uint64_t dup_evicted;     /* remembered messages dropped inside the window (flood) */
+    uint64_t duplicates;  /* copies of a message seen again (sipflow/duplicate.h) */
+    uint64_t dup_evicted; /* remembered messages dropped inside the window (flood) */
     uint64_t txns, calls, dialogs, registrations;
     uint64_t txns_evicted, dialogs_evicted, calls_evicted;
     uint64_t orphan_responses; /* responses matching no transaction */

@@ -482,7 +482,7 @@ static void advance(sf_capture_t *cap, input_t *in)
             in->head.linktype = in->linktype;
             in->head.caplen = h->caplen;
             in->head.len = h->len;
-                in->head.iface = 0;
+            in->head.iface = 0;
             in->head.data = data;
             pcap_read_over_snaplen(in, h->caplen);
             in->head_snaplen = in->snaplen;

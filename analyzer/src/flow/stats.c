@@ -164,8 +164,8 @@ void sf_stats_on_call_messages(sf_stats_t *s, const sf_call_t *c)
         if (t) method = (sf_slice_t){t, (uint32_t)strlen(t)};
         /* an arrow stands for the message and its copies (duplicate.h) */
         for (uint32_t k = 0; k <= a->copies && k <= 64; k++)
-            count_message(s, a->request, t ? sf_sip_method_from(method) : SF_METHOD_UNKNOWN,
-                          method, t != NULL, a->status, a->retransmission && k == 0, src, dst);
+            count_message(s, a->request, t ? sf_sip_method_from(method) : SF_METHOD_UNKNOWN, method,
+                          t != NULL, a->status, a->retransmission && k == 0, src, dst);
         s->duplicates += a->copies;
     }
 }
