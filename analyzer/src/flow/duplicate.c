@@ -80,38 +80,37 @@ static inline uint64_t load64(const char *p)
     return v;
 }
 
-static inline uint64_t mix(uint64_t h)
+/* 64x64 -> 128-bit multiply folded to 64 bits: one instruction mixes 16
+ * input bytes (the multiply-fold construction of wyhash-style hashes). */
+static inline uint64_t mum(uint64_t a, uint64_t b)
 {
-    h ^= h >> 32;
-    h *= 0xd6e8feb86659fd93ull;
-    h ^= h >> 32;
-    return h;
+    __uint128_t r = (__uint128_t)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
 }
 
-/* Four independent multiply lanes over 32-byte blocks: every message is
- * hashed, so this must stay far below the engine's per-message cost. */
+#define K0 0xa0761d6478bd642full
+#define K1 0xe7037ed1a0b428dbull
+#define K2 0x8ebc6af09c88c6e3ull
+#define K3 0x589965cc75374cc3ull
+
+/* Every message is hashed whole, so this must stay far below the engine's
+ * per-message cost: two independent lanes over 32-byte blocks, about half
+ * an instruction per byte. Not cryptographic (see README's limits). */
 uint64_t sf_dup_hash(const char *buf, uint32_t len)
 {
-    const uint64_t k = 0x9e3779b97f4a7c15ull;
-    uint64_t a = k ^ len, b = k * 3, c = k * 5, d = k * 7;
+    uint64_t s0 = K0 ^ len, s1 = K1;
     uint32_t i = 0;
     for (; i + 32 <= len; i += 32) {
-        a = (a ^ load64(buf + i)) * k;
-        b = (b ^ load64(buf + i + 8)) * k;
-        c = (c ^ load64(buf + i + 16)) * k;
-        d = (d ^ load64(buf + i + 24)) * k;
-        a ^= a >> 29;
-        b ^= b >> 29;
-        c ^= c >> 29;
-        d ^= d >> 29;
+        s0 = mum(load64(buf + i) ^ K2, load64(buf + i + 8) ^ s0);
+        s1 = mum(load64(buf + i + 16) ^ K3, load64(buf + i + 24) ^ s1);
     }
     for (; i + 8 <= len; i += 8)
-        a = mix((a ^ load64(buf + i)) * k);
+        s0 = mum(load64(buf + i) ^ K2, s0 ^ K1);
     uint64_t tail = 0;
-    for (uint32_t s = 0; i < len; i++, s += 8)
-        tail |= (uint64_t)(uint8_t)buf[i] << s;
-    b = mix((b ^ tail) * k);
-    uint64_t h = mix(a ^ mix(b + 0x632be59bd9b4e019ull) ^ mix(c ^ (d << 1)) ^ d);
+    for (uint32_t sh = 0; i < len; i++, sh += 8)
+        tail |= (uint64_t)(uint8_t)buf[i] << sh;
+    s1 = mum(tail ^ K3, s1 ^ K0);
+    uint64_t h = mum(s0 ^ K1, s1 ^ K2);
     return h ? h : 1;
 }
 
