@@ -218,7 +218,7 @@ def check_consistency(r):
             d[m["call"]] = d.get(m["call"], 0) + 1
     for c in calls:
         want(f"call {c['call']}: messages vs records carrying it", c["messages"], per_call.get(c["call"], 0))
-        want(f"call {c['call']}: duplicates vs copies carrying it", c["duplicates"],
+        want(f"call {c['call']}: duplicates vs copies carrying it", c.get("duplicates", 0),
              copies.get(c["call"], 0))
         fr = c["frames"]
         if any(b <= a for a, b in zip(fr, fr[1:])):

@@ -161,6 +161,7 @@ static const char *const call_columns[] = {"call",
                                            "duration_ms",
                                            "messages",
                                            "retransmissions",
+                                           "duplicates",
                                            "offer_codecs",
                                            "offer_addr",
                                            "offer_port",
@@ -222,6 +223,7 @@ void sf_format_call_csv(FILE *f, const sf_call_t *c)
     csv_int(f, c->duration_ms, c->duration_ms >= 0);
     csv_int(f, c->messages, true);
     csv_int(f, c->retransmissions, true);
+    csv_int(f, c->duplicates, true);
     csv_media(f, &c->offer);
     csv_media(f, &c->answer);
     sf_csv_str(f, call_hold(c) ? "true" : "false", false);
