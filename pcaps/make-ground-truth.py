@@ -102,6 +102,19 @@ EXPECTED = {
         "checksums": "SCTP CRC32c checksums are correct (generated)",
     },
 }
+# One call captured at two points at once (record.sh rec_udp_two_points):
+# both ends of the veth; the 200 OK is retransmitted once (late ACK).
+for _point, _where in (("a", "sfpc0, the caller's end"), ("b", "sfpc1, the callee's end")):
+    EXPECTED["udp-two-points-" + _point] = {
+        "description": f"Capture point {_point} ({_where} of the veth) of one answered UDP/IPv4 "
+        "call recorded at two points at once; the caller ACKs 700 ms late (uac-slow-ack.xml) "
+        "so the 200 OK is retransmitted once. Merged with its twin: one call, every message "
+        "seen twice (8 duplicates), 1 retransmission.",
+        "transport": "UDP/IPv4",
+        "ladder": ["INVITE", "100", "180", "200", "200", "ACK", "BYE", "200"],
+        "outcomes": {"answered-200-bye-200": 1},
+        "fragmented_messages": 0,
+    }
 
 
 def fields(elem, name):

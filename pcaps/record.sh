@@ -30,10 +30,11 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 SC=$HERE/scenarios
 OUT=${OUT:-$HERE}
 WORK=$(mktemp -d -t sipflow-pcaps.XXXXXX)
-NS_A=sfpcap-a
-NS_B=sfpcap-b
-IF_A=sfpc0
-IF_B=sfpc1
+# overridable, so two recordings on one machine do not share namespaces
+NS_A=${SF_NS_A:-sfpcap-a}
+NS_B=${SF_NS_B:-sfpcap-b}
+IF_A=${SF_IF_A:-sfpc0}
+IF_B=${SF_IF_B:-sfpc1}
 A4=10.213.0.1
 B4=10.213.0.2
 A6=fd00:5f::1
@@ -90,10 +91,11 @@ ns_up() {
     sleep 0.3
 }
 
-# cap_start NAME FILTER : dumpcap on sfpc0 inside sfpcap-a, classic pcap (-P)
+# cap_start NAME FILTER [NS IF] : dumpcap on sfpc0 inside sfpcap-a (or on
+# IF inside NS), classic pcap (-P)
 cap_start() {
-    local name=$1 filter=$2
-    ip netns exec "$NS_A" dumpcap -q -i "$IF_A" -f "$filter" -P -w "$WORK/$name.pcap" \
+    local name=$1 filter=$2 ns=${3:-$NS_A} ifc=${4:-$IF_A}
+    ip netns exec "$ns" dumpcap -q -i "$ifc" -f "$filter" -P -w "$WORK/$name.pcap" \
         >"$WORK/dumpcap-$name.log" 2>&1 &
     CAP_PID=$!
     PIDS+=("$CAP_PID")
@@ -225,8 +227,26 @@ rec_tcp_multi() {
     cap_stop tcp-multi
 }
 
+rec_udp_two_points() {
+    # One call seen at two capture points: both ends of the veth (sfpc0 in
+    # sfpcap-a -> udp-two-points-a, sfpc1 in sfpcap-b -> udp-two-points-b),
+    # so each point sees every message.  The caller acknowledges the 200 OK
+    # 700 ms late (uac-slow-ack.xml): the callee retransmits it once, a real
+    # retransmission at both points.  Merged, sipflow must show one call
+    # whose every message is seen twice, and that one retransmission.
+    ns_up
+    cap_start udp-two-points-a "udp and $F4"
+    local pid_a=$CAP_PID
+    cap_start udp-two-points-b "udp and $F4" "$NS_B" "$IF_B"
+    sipp_pair udp-two-points -sf "$SC/uas-call.xml" "${UAS4[@]}" -m 1 -- \
+        -sf "$SC/uac-slow-ack.xml" -s dave "${UAC4[@]}" -m 1
+    cap_stop udp-two-points-b
+    CAP_PID=$pid_a
+    cap_stop udp-two-points-a
+}
+
 ALL=(udp-basic-call tcp-basic-call udp-fragmented ipv6-basic-call
-    udp-busy-486 udp-cancel-487 tcp-multi)
+    udp-busy-486 udp-cancel-487 tcp-multi udp-two-points)
 
 [ "$(id -u)" = 0 ] || {
     log "run as root (network namespaces, packet capture)"

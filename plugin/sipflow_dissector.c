@@ -40,6 +40,7 @@ static int hf_txn_final_frame = -1;
 static int hf_txn_response_ms = -1;
 static int hf_txn_timeout = -1;
 static int hf_msg_retrans = -1;
+static int hf_msg_dup = -1;
 static int hf_msg_seq = -1;
 
 static gint ett_sipflow = -1;
@@ -133,6 +134,10 @@ static bool analyse_message(sfp_state_t *st, packet_info *pinfo, tvbuff_t *tvb, 
     meta.ts.sec = (int64_t)pinfo->abs_ts.secs;
     meta.ts.nsec = (uint32_t)pinfo->abs_ts.nsecs;
     meta.ts.prec = ts_precision(pinfo);
+    /* pcapng interface: the same message seen on two interfaces is one
+     * message seen twice (sipflow/duplicate.h) */
+    if (pinfo->rec && (pinfo->rec->presence_flags & WTAP_HAS_INTERFACE_ID))
+        meta.iface = pinfo->rec->rec_header.packet_header.interface_id;
     fill_endpoint(&meta.src, &pinfo->net_src, pinfo->srcport);
     fill_endpoint(&meta.dst, &pinfo->net_dst, pinfo->destport);
     meta.transport = pinfo->ptype == PT_TCP    ? SF_TRANSPORT_TCP
@@ -302,6 +307,11 @@ static void render_frame(proto_tree *tree, packet_info *pinfo, tvbuff_t *tvb, sf
                 expert_add_info_format(pinfo, ri, &ei_retransmission,
                                        "Retransmission (transaction %u)", m->txn);
         }
+        if (m->duplicate_of) {
+            proto_item *di =
+                proto_tree_add_uint(t, hf_msg_dup, tvb, 0, 0, (guint32)m->duplicate_of);
+            proto_item_set_generated(di);
+        }
         if (pref_expert && m->orphan_response)
             proto_tree_add_expert_format(t, pinfo, &ei_orphan, tvb, 0, 0,
                                          "Response without a request: %s", m->label);
@@ -400,6 +410,12 @@ void proto_register_sipflow(void)
         {&hf_msg_retrans,
          {"Retransmission", "sipflow.msg.retransmission", FT_BOOLEAN, BASE_NONE, NULL, 0x0,
           "Present only on retransmitted messages", HFILL}},
+        {&hf_msg_dup,
+         {"Copy of the message in frame", "sipflow.msg.duplicate_of", FT_FRAMENUM, BASE_NONE, NULL,
+          0x0,
+          "Present only on a copy of an earlier message (another interface): one message "
+          "seen twice, not a retransmission",
+          HFILL}},
         {&hf_msg_seq,
          {"Message", "sipflow.msg.num", FT_UINT64, BASE_DEC, NULL, 0x0,
           "sipflow message number (capture order)", HFILL}},

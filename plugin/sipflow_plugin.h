@@ -32,6 +32,7 @@ typedef struct sfp_msg {
     uint16_t status; /* 0 for requests */
     bool is_request;
     bool retransmission;
+    uint64_t duplicate_of; /* frame of the first copy when this one is a copy, 0 */
     bool orphan_response;  /* a response that matched no transaction */
     const char *malformed; /* static string from libsipflow, or NULL */
     const char *label;     /* start-line label (wmem file scope) */

@@ -29,6 +29,7 @@ static void on_message(void *user, const sf_msg_info_t *info)
     m->txn_state = info->txn_state;
     m->dialog_state = info->dialog_state;
     m->retransmission = info->retransmission;
+    m->duplicate_of = info->duplicate_of ? info->first_frame : 0;
     m->is_request = info->msg->is_request;
     m->status = info->msg->is_request ? 0 : info->msg->status;
     m->malformed = info->msg->malformed;

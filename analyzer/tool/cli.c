@@ -266,6 +266,7 @@ int sf_cli_parse(sf_cli_t *cli, const char *command, const char *summary, const 
 {
     memset(cli, 0, sizeof *cli);
     cli->command = command;
+    cli->dup_window_ms = -1;
     cli->keep_ladder = true;
     cli->hep_reorder_ms = -1;
     GOptionEntry common[] = {
@@ -305,6 +306,15 @@ int sf_cli_parse(sf_cli_t *cli, const char *command, const char *summary, const 
          "Only calls with this final code (messages: responses with it): 486 or 4xx; repeat "
          "or separate with commas",
          "CODE"},
+        {"time-shift", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cli->time_shift_args,
+         "Add [+-]SECONDS (fractions allowed) to every time of input FILE (its name as given, or "
+         "its position 1..N) before the merge; repeatable",
+         "FILE=SECONDS"},
+        {"dup-window", 0, 0, G_OPTION_ARG_DOUBLE, &cli->dup_window_ms,
+         "The same SIP bytes seen again within MS milliseconds from another file or interface "
+         "(or the same IPv4 datagram twice) is one message seen twice, not a retransmission "
+         "(default 100; 0 turns this off)",
+         "MS"},
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &cli->inputs, NULL, "FILE..."},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
@@ -359,6 +369,7 @@ int sf_cli_parse(sf_cli_t *cli, const char *command, const char *summary, const 
             fprintf(stderr, "sipflow %s: %s\n", command, why);
             rc = SF_EXIT_USAGE;
         }
+        if (rc == SF_EXIT_OK && !sf_cli_parse_multipoint(cli)) rc = SF_EXIT_USAGE;
     }
     g_option_context_free(ctx);
     return rc;
@@ -457,7 +468,8 @@ int sf_cli_run(sf_cli_t *cli)
     }
     size_t n = g_strv_length(cli->inputs), n_inputs = n;
     sf_anomaly_sink_t asink = {on_anomaly, cli};
-    sf_capture_opts_t copts = {.bpf = cli->bpf, .anomalies = asink};
+    sf_capture_opts_t copts = {
+        .bpf = cli->bpf, .anomalies = asink, .time_shift_ns = cli->time_shift_ns};
     char err[512] = "";
     sf_capture_t *cap =
         sf_capture_open((const char *const *)cli->inputs, n, &copts, err, sizeof err);
@@ -480,6 +492,7 @@ int sf_cli_run(sf_cli_t *cli)
         ecfg.keep_ladder = true;
     }
     if (cli->hep_reorder_ms >= 0) pcfg.hep.window.window_ns = cli->hep_reorder_ms * 1000000LL;
+    if (cli->dup_window_ms >= 0) ecfg.dup_window_ns = (int64_t)(cli->dup_window_ms * 1e6);
     if (cli->t1_seconds > 0) {
         ecfg.t1_ns = (int64_t)(cli->t1_seconds * 1e9);
         ecfg.t1_fixed = true;
@@ -547,6 +560,8 @@ void sf_cli_free(sf_cli_t *cli)
     g_free(cli->callee_arg);
     g_strfreev(cli->method_args);
     g_strfreev(cli->code_args);
+    g_strfreev(cli->time_shift_args);
+    g_free(cli->time_shift_ns);
     g_free(cli->select.caller);
     g_free(cli->select.callee);
     for (uint32_t i = 0; i < cli->select.n_methods; i++)

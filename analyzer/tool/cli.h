@@ -75,6 +75,9 @@ typedef struct sf_cli {
     double t1_seconds; /* --t1 */
     /* --hep-reorder in ms; -1: the default window */
     int hep_reorder_ms;
+    char **time_shift_args; /* --time-shift FILE=SECONDS, repeatable */
+    int64_t *time_shift_ns; /* per input, from time_shift_args */
+    double dup_window_ms;   /* --dup-window; < 0: not given */
     /* the engine builds ladder arrows only for commands that draw them
      * (sf_cli_parse sets true; messages/calls/stats/anomalies clear it) */
     bool keep_ladder;
@@ -114,6 +117,10 @@ bool sf_cli_number_match(const char *pattern, const char *user, size_t user_len)
 /* "1764240000.25" or "2026-11-27 13:00:00[.frac]" (local time, UTC with
  * utc) -> ns since the epoch. False when it is neither. */
 bool sf_cli_parse_time(const char *s, bool utc, int64_t *ns);
+
+/* --time-shift and --dup-window (cli_multipoint.c): checks them and fills
+ * time_shift_ns; false with a message on stderr. */
+bool sf_cli_parse_multipoint(sf_cli_t *cli);
 
 int sf_cmd_messages(int argc, char **argv);
 int sf_cmd_anomalies(int argc, char **argv);

@@ -26,7 +26,10 @@ static void message_text(sf_cli_t *cli, const sf_msg_info_t *info)
     const sf_msg_meta_t *meta = info->meta;
     const sf_sip_msg_t *msg = info->msg;
     char frames[256], t[64], src[SF_ENDPOINT_STRLEN], dst[SF_ENDPOINT_STRLEN];
-    sf_format_frames_text(meta, frames, sizeof frames);
+    size_t k = 0;
+    if (cli->inputs[0] && cli->inputs[1]) /* several inputs: "FILE:frames", as the ladder */
+        k = (size_t)snprintf(frames, sizeof frames, "%" PRIu32 ":", meta->file);
+    sf_format_frames_text(meta, frames + k, sizeof frames - k);
     sf_format_time_text(meta->ts, cli->utc, t, sizeof t);
     sf_endpoint_format(&meta->src, src, sizeof src);
     sf_endpoint_format(&meta->dst, dst, sizeof dst);
@@ -44,6 +47,11 @@ static void message_text(sf_cli_t *cli, const sf_msg_info_t *info)
     }
     if (info->call) fprintf(f, "  call %" PRIu32, info->call);
     if (info->retransmission) fputs("  [retransmission]", f);
+    if (info->duplicate_of && info->first_file != meta->file)
+        fprintf(f, "  [duplicate of file %" PRIu32 " frame %" PRIu64 "]", info->first_file,
+                info->first_frame);
+    else if (info->duplicate_of)
+        fprintf(f, "  [duplicate of frame %" PRIu64 "]", info->first_frame);
     if (msg->malformed) fprintf(f, "  [malformed: %s]", msg->malformed);
     fputc('\n', f);
 }

@@ -78,8 +78,14 @@ static void stats_text(FILE *f, const sf_stats_t *s)
         fprintf(f, "Selected calls only: message counts are those of the selected calls.\n");
     fprintf(f,
             "SIP messages: %" PRIu64 " (%" PRIu64 " requests, %" PRIu64 " responses, %" PRIu64
-            " retransmissions, %" PRIu64 " malformed)\n\n",
+            " retransmissions, %" PRIu64 " malformed)\n",
             s->messages, s->requests, s->responses, s->retransmissions, s->malformed);
+    if (s->duplicates)
+        fprintf(f,
+                "Seen twice: %" PRIu64 " of them are copies of another (several capture points "
+                "or a packet captured twice), not retransmissions\n",
+                s->duplicates);
+    fputc('\n', f);
     fprintf(f, "%-12s %10s %10s\n", "Requests", "count", "retrans");
     for (uint32_t i = 0; i < SF_STATS_N_METHOD_SLOTS; i++) {
         const sf_stats_method_t *m = s->methods[i];

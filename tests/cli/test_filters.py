@@ -256,7 +256,7 @@ class Filters(unittest.TestCase):
         for r, j in zip(rows, js):
             for k in ("call", "start_time", "outcome", "final_code", "reason_phrase", "call_id", "from", "to",
                       "request_uri", "pdd_ms", "setup_ms", "duration_ms", "messages", "retransmissions",
-                      "diagnosis", "hold", "nat", "failed"):
+                      "duplicates", "diagnosis", "hold", "nat", "failed"):
                 v = j[k]
                 want = "" if v is None else ("true" if v is True else "false" if v is False else str(v))
                 self.assertEqual(r[k], want, k)

@@ -47,3 +47,8 @@ endforeach()
 
 # SIP over WebSocket and the TLS notice through the tool (issue 7).
 sf_e2e_test(ws-tls 300 ${SF_E2E_DIR}/test_ws_tls.py)
+
+# Several capture points: pcaps/udp-two-points-{a,b}.pcap alone, merged,
+# clock-shifted (editcap) with and without --time-shift; duplicates vs
+# retransmissions; the shared FAX capture's packets captured twice.
+sf_e2e_test(multipoint 300 ${SF_E2E_DIR}/test_multipoint.py)

@@ -210,12 +210,16 @@ def check_consistency(r):
     want("calls numbered 1..n", sorted(c["call"] for c in calls), list(range(1, len(calls) + 1)))
     in_msgs = {m["call"] for m in msgs if m["call"] is not None}
     want("call numbers in messages vs calls records", sorted(in_msgs), sorted(c["call"] for c in calls))
-    per_call = {}
+    per_call, copies = {}, {}
     for m in msgs:
         if m["call"] is not None:
-            per_call[m["call"]] = per_call.get(m["call"], 0) + 1
+            # a copy of a message seen again (duplicate_of) is not a new message of the call
+            d = copies if m.get("duplicate_of") else per_call
+            d[m["call"]] = d.get(m["call"], 0) + 1
     for c in calls:
         want(f"call {c['call']}: messages vs records carrying it", c["messages"], per_call.get(c["call"], 0))
+        want(f"call {c['call']}: duplicates vs copies carrying it", c.get("duplicates", 0),
+             copies.get(c["call"], 0))
         fr = c["frames"]
         if any(b <= a for a, b in zip(fr, fr[1:])):
             p.append(f"call {c['call']}: frames not strictly ascending")
@@ -228,6 +232,15 @@ def check_consistency(r):
         p.append(f"{st['malformed']} malformed messages but only {sip_anoms} flagging anomalies "
                  f"({', '.join(flagging)})")
     return p
+
+
+def as_file0(o):
+    """A second input's object as its own run shows it: file 0, and a
+    message's duplicate_of (its first copy, in the same file) too."""
+    d = dict(o, file=0)
+    if d.get("duplicate_of") and d["duplicate_of"].get("file") == 1:
+        d["duplicate_of"] = dict(d["duplicate_of"], file=0)
+    return d
 
 
 def check_two_inputs(caps, vals, out):
@@ -246,7 +259,7 @@ def check_two_inputs(caps, vals, out):
             out.append(f"  two inputs: {e}")
             return False
         got_a = [o for o in both if o.get("file") == 0]
-        got_b = [dict(o, file=0) for o in both if o.get("file") == 1]
+        got_b = [as_file0(o) for o in both if o.get("file") == 1]
         # Whole-file anomalies (frame 0) may differ with several inputs;
         # everything tied to a frame must be the same.
         if cmd == "anomalies":

@@ -24,6 +24,10 @@ CATEGORIES = {
     # across the whole capture without source/destination; sipflow follows the
     # RFC 3261 observer definition in docs (same src, dst, branch, CSeq, To tag)
     "resend-definition",
+    # a packet captured twice (same bytes and IPv4 ID, within --dup-window) is one
+    # message seen twice for sipflow (stats "duplicates"); tshark's resend flag
+    # counts the second copy of a request or final response as resent
+    "tshark-counts-capture-duplicates",
     # tshark counts a message sipflow flags and keeps elsewhere, or vice versa
     "tshark-decodes-non-sip", "sipflow-stricter-start-line",
     # SIP quoted inside ICMP errors: not a message (tshark -z sip,stat counts it)

@@ -29,7 +29,7 @@ FIELDS = [
     "sipflow.call.duration_ms", "sipflow.call.diagnosis", "sipflow.dialog.num",
     "sipflow.dialog.state", "sipflow.txn.num", "sipflow.txn.state",
     "sipflow.txn.request_frame", "sipflow.txn.final_frame", "sipflow.txn.response_ms",
-    "sipflow.txn.timeout", "sipflow.msg.retransmission",
+    "sipflow.txn.timeout", "sipflow.msg.retransmission", "sipflow.msg.duplicate_of",
 ]
 
 AGREE_FIELDS = ["frame.number", "sipflow.call.num", "sipflow.call.outcome", "sipflow.txn.num",

@@ -36,12 +36,17 @@ typedef struct sf_packet {
     uint32_t linktype;    /* SF_LINKTYPE_* */
     uint32_t caplen;      /* bytes in data */
     uint32_t len;         /* original length on the wire */
+    uint32_t iface;       /* pcapng interface id within the file (0 for pcap) */
     const uint8_t *data;
 } sf_packet_t;
 
 typedef struct sf_capture_opts {
     const char *bpf;             /* NULL: no filter */
     sf_anomaly_sink_t anomalies; /* truncated files, bad records, ... */
+    /* Per input (n_paths entries, NULL: none): added to every timestamp of
+     * that input before the merge, for capture points whose clocks
+     * disagree (--time-shift). */
+    const int64_t *time_shift_ns;
 } sf_capture_opts_t;
 
 typedef struct sf_capture sf_capture_t;
@@ -82,6 +87,17 @@ const char *const *sf_capture_filter_warnings(const sf_capture_t *cap);
 const char *sf_capture_input_name(const sf_capture_t *cap, uint32_t i);
 
 void sf_capture_close(sf_capture_t *cap);
+
+/* --time-shift FILE=[+-]SECONDS[.frac]: FILE is an input name exactly as
+ * given in paths, or its 1-based position ("#2" or "2" when no input has
+ * that name). Fills *input (0-based) and *ns. Returns false with a message
+ * in err for a missing '=', an unknown input, or a bad or out-of-range
+ * (more than 10^9 s) number. */
+bool sf_capture_parse_time_shift(const char *arg, const char *const *paths, size_t n_paths,
+                                 uint32_t *input, int64_t *ns, char *err, size_t errlen);
+
+/* t moved by ns (negative: earlier), nanoseconds kept in 0..10^9-1. */
+sf_ts_t sf_ts_shift(sf_ts_t t, int64_t ns);
 
 /* Human name of a LINKTYPE value ("Ethernet", "Linux cooked v2", ...),
  * or NULL when sipflow does not decode it. */

@@ -109,6 +109,11 @@ typedef struct sf_arrow {
     uint16_t status;
     uint16_t hop;            /* Via count - 1 of the request: 0 = originating leg */
     uint64_t msg_seq;        /* the message's sf_msg_info_t.seq (to find its text) */
+    /* the same message seen again (another capture point, or captured
+     * twice): how many copies, and the first copy's file and frame */
+    uint32_t copies;
+    uint32_t copy_file;
+    uint64_t copy_frame;
 } sf_arrow_t;
 
 typedef struct sf_call_endpoint {
@@ -162,6 +167,7 @@ typedef struct sf_call {
     sf_ts_t start_time;
     int64_t pdd_ms, setup_ms, duration_ms; /* -1 = not applicable */
     uint32_t messages, retransmissions, challenges, redirects;
+    uint32_t duplicates; /* copies of its messages seen again (not in messages) */
     uint32_t in_dialog_failures;
     bool partial;       /* started mid-call (no initial INVITE seen) */
     bool ended_by_caller; /* BYE from the caller's side */
@@ -235,6 +241,12 @@ typedef struct sf_msg_info {
     sf_txn_state_t txn_state; /* after this message */
     sf_dialog_state_t dialog_state; /* after this message (when dialog != 0) */
     uint16_t hop;
+    /* A copy of an earlier message (sipflow/duplicate.h): that message's
+     * seq, file and completing frame; the classification above is the
+     * first copy's and retransmission is false. 0 = not a copy. */
+    uint64_t duplicate_of;
+    uint32_t first_file;
+    uint64_t first_frame;
 } sf_msg_info_t;
 
 /* Transaction summary given when a transaction ends. */
@@ -273,13 +285,19 @@ typedef struct sf_engine_config {
     uint32_t max_arrows;      /* per call ladder (default 1000) */
     uint32_t max_call_frames; /* per call frame list (default 4096) */
     bool keep_ladder;         /* build arrows (default true) */
+    /* duplicate detection (sipflow/duplicate.h): window (default 100 ms,
+     * <= 0 off) and recent messages remembered (default 16384) */
+    int64_t dup_window_ns;
+    uint32_t dup_max;
 } sf_engine_config_t;
 
 void sf_engine_config_default(sf_engine_config_t *cfg);
 
 typedef struct sf_engine_stats {
-    uint64_t messages;
+    uint64_t messages; /* every message pushed, copies included */
     uint64_t retransmissions;
+    uint64_t duplicates;  /* copies of a message seen again (sipflow/duplicate.h) */
+    uint64_t dup_evicted; /* remembered messages dropped inside the window (flood) */
     uint64_t txns, calls, dialogs, registrations;
     uint64_t txns_evicted, dialogs_evicted, calls_evicted;
     uint64_t orphan_responses; /* responses matching no transaction */

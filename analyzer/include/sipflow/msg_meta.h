@@ -25,6 +25,12 @@ typedef struct sf_msg_meta {
     sf_endpoint_t src, dst;
     sf_transport_t transport;
     uint16_t vlan;                      /* outermost VLAN id, 0 when none */
+    /* for duplicate detection (flow/duplicate.c): the pcapng interface of
+     * the completing frame, and the IPv4 Identification of a datagram
+     * (UDP; not for TCP streams nor IPv6) */
+    uint32_t iface;
+    uint16_t ip_id;
+    bool has_ip_id;
 } sf_msg_meta_t;
 
 /* The frame the message was completed in. */

@@ -58,6 +58,9 @@ typedef struct sf_stats_pair {
 typedef struct sf_stats {
     uint64_t messages, requests, responses, retransmissions;
     uint64_t malformed;
+    uint64_t duplicates;   /* copies of a message seen again (sipflow/duplicate.h); counted in
+                            * messages, requests, responses like every packet, never as
+                            * retransmissions */
     uint64_t unclassified; /* no Call-ID or CSeq */
     /* [0..SF_METHOD_COUNT): known methods (index = sf_sip_method_t, the
      * UNKNOWN slot unused); then extension methods; then "other" */

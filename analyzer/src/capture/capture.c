@@ -80,6 +80,7 @@ typedef struct input {
     uint32_t prog_lt;
     uint32_t seen_lt[SF_CAPTURE_MAX_SEEN_LT];
     uint32_t n_seen_lt;
+    int64_t shift_ns; /* --time-shift of this input */
 } input_t;
 
 typedef struct bpf_entry {
@@ -481,6 +482,7 @@ static void advance(sf_capture_t *cap, input_t *in)
             in->head.linktype = in->linktype;
             in->head.caplen = h->caplen;
             in->head.len = h->len;
+            in->head.iface = 0;
             in->head.data = data;
             pcap_read_over_snaplen(in, h->caplen);
             in->head_snaplen = in->snaplen;
@@ -512,11 +514,13 @@ static void advance(sf_capture_t *cap, input_t *in)
         in->head.linktype = rec.linktype;
         in->head.caplen = rec.caplen;
         in->head.len = rec.len;
+        in->head.iface = rec.iface;
         in->head.data = rec.data;
         in->head_snaplen = rec.snaplen;
     } else {
         return;
     }
+    if (in->shift_ns) in->head.ts = sf_ts_shift(in->head.ts, in->shift_ns);
     in->frames++;
     in->head.file = idx;
     in->head.frame = in->frames;
@@ -651,6 +655,7 @@ sf_capture_t *sf_capture_open(const char *const *paths, size_t n_paths,
         input_t *in = &cap->in[i];
         in->name = dup_str(paths[i] ? paths[i] : "");
         if (!in->name) goto oom;
+        if (opts && opts->time_shift_ns) in->shift_ns = opts->time_shift_ns[i];
         open_input(in, &stdin_used);
         if (in->kind == INPUT_FAILED) {
             if (!in->open_error) goto oom;

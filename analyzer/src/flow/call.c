@@ -730,3 +730,23 @@ void sf_flow_call_expire(sf_engine_t *e, call_t *c)
 {
     end_call(e, c, false);
 }
+
+/* The same message seen again (sipflow/duplicate.h): not a new message of
+ * the call, but its frames join the call's and its arrow names the copy. */
+void sf_flow_call_duplicate(sf_engine_t *e, call_t *c, const sf_msg_meta_t *meta, uint64_t seq)
+{
+    c->pub.duplicates++;
+    add_frames(e, c, meta);
+    call_account(e, c);
+    /* the first copy is recent (inside the duplicate window): look back a
+     * bounded number of arrows */
+    for (uint32_t i = c->pub.n_arrows, n = 0; i > 0 && n < 256; i--, n++) {
+        sf_arrow_t *a = &c->pub.arrows[i - 1];
+        if (a->msg_seq != seq) continue;
+        if (a->copies++ == 0) {
+            a->copy_file = meta->file;
+            a->copy_frame = sf_msg_meta_last_frame(meta);
+        }
+        break;
+    }
+}

@@ -17,6 +17,8 @@ void sf_engine_config_default(sf_engine_config_t *c)
     c->max_arrows = 1000;
     c->max_call_frames = 4096;
     c->keep_ladder = true;
+    c->dup_window_ns = SF_DUP_DEFAULT_WINDOW_NS;
+    c->dup_max = SF_DUP_DEFAULT_MAX;
 }
 
 sf_engine_t *sf_engine_create(const sf_engine_config_t *cfg, const sf_engine_sink_t *sink)
@@ -45,6 +47,13 @@ sf_engine_t *sf_engine_create(const sf_engine_config_t *cfg, const sf_engine_sin
         !sf_hmap_init(&e->calls, 256) || !sf_hmap_init(&e->regs, 64)) {
         sf_engine_destroy(e);
         return NULL;
+    }
+    if (e->cfg.dup_window_ns > 0) {
+        sf_dup_config_t dc = {e->cfg.dup_window_ns, e->cfg.dup_max};
+        if (!(e->dups = sf_dup_create(&dc))) {
+            sf_engine_destroy(e);
+            return NULL;
+        }
     }
     return e;
 }
@@ -188,18 +197,28 @@ static bool starts_partial_call(sf_sip_method_t m)
            m == SF_METHOD_PRACK || m == SF_METHOD_INFO;
 }
 
+/* Every message event goes through here, so the duplicate stage learns how
+ * the first copy was classified. */
+static void emit_message(sf_engine_t *e, const sf_msg_info_t *info, uint64_t dup_slot)
+{
+    if (e->dups) sf_dup_note(e->dups, dup_slot, info);
+    if (e->sink.message) e->sink.message(e->sink.user, info);
+}
+
 void sf_engine_push(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_t *m)
 {
     int64_t now = ts_ns(meta->ts);
     if (now > e->now) e->now = now;
     run_timers(e);
+    uint64_t dup_slot = 0;
+    if (e->dups && sf_flow_duplicate(e, meta, m, &dup_slot)) return;
     e->stats.messages++;
 
     sf_msg_info_t info = {.seq = e->stats.messages, .meta = meta, .msg = m};
     /* Without Call-ID and CSeq nothing can be matched (8.1.1); the message
      * is still reported. */
     if (!m->call_id.len || !m->has_cseq || (m->is_request && !m->method.len)) {
-        if (e->sink.message) e->sink.message(e->sink.user, &info);
+        emit_message(e, &info, dup_slot);
         return;
     }
 
@@ -277,7 +296,7 @@ void sf_engine_push(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_
     info.call = c ? c->pub.number : 0;
     info.registration = (t && t->reg) ? t->reg->pub.number : 0;
     info.retransmission = retrans;
-    if (e->sink.message) e->sink.message(e->sink.user, &info);
+    emit_message(e, &info, dup_slot);
     enforce_caps(e);
 }
 
@@ -360,6 +379,11 @@ void sf_engine_get_stats(const sf_engine_t *e, sf_engine_stats_t *st)
 {
     *st = e->stats;
     st->t1_ns = e->t1_ns;
+    if (e->dups) {
+        sf_dup_stats_t ds;
+        sf_dup_get_stats(e->dups, &ds);
+        st->dup_evicted = ds.evicted;
+    }
 }
 
 void sf_engine_destroy(sf_engine_t *e)
@@ -377,5 +401,6 @@ void sf_engine_destroy(sf_engine_t *e)
     sf_pool_release(&e->dialog_pool);
     sf_pool_release(&e->call_pool);
     sf_pool_release(&e->reg_pool);
+    sf_dup_destroy(e->dups);
     free(e);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sipflow/duplicate.h"
 #include "sipflow/engine.h"
 
 #include "arena.h"
@@ -161,6 +162,7 @@ struct sf_engine {
     uint32_t call_pool_lent; /* calls out of the pool (open, or referenced by a caller) */
     uint32_t next_txn, next_dialog, next_call, next_reg;
     sf_engine_stats_t stats;
+    sf_dup_table_t *dups; /* NULL: duplicate detection off */
 };
 
 /* Capture time in ns, clamped to +-2^62 ns (+-146 years around 1970):
@@ -257,6 +259,12 @@ void sf_flow_call_detach_txn(txn_t *t);
 void sf_flow_call_expire(sf_engine_t *e, call_t *c);
 void sf_flow_call_end(sf_engine_t *e, call_t *c); /* decide, emit, free */
 void sf_flow_call_txn_timeout(sf_engine_t *e, call_t *c, txn_t *t);
+void sf_flow_call_duplicate(sf_engine_t *e, call_t *c, const sf_msg_meta_t *meta, uint64_t seq);
+
+/* engine_duplicate.c: true when msg is a copy (then fully handled); else
+ * *slot names it for sf_dup_note */
+bool sf_flow_duplicate(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg,
+                       uint64_t *slot);
 
 /* registration.c */
 void sf_flow_reg_message(sf_engine_t *e, txn_t *t, const sf_msg_meta_t *meta,

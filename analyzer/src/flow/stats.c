@@ -137,6 +137,7 @@ void sf_stats_on_message(sf_stats_t *s, const sf_msg_info_t *info)
 {
     const sf_sip_msg_t *m = info->msg;
     if (m->malformed) s->malformed++;
+    if (info->duplicate_of) s->duplicates++;
     const sf_endpoint_t *src = info->meta ? &info->meta->src : NULL;
     const sf_endpoint_t *dst = info->meta ? &info->meta->dst : NULL;
     if (m->is_request)
@@ -161,8 +162,11 @@ void sf_stats_on_call_messages(sf_stats_t *s, const sf_call_t *c)
             t = sp && strncmp(a->detail, "CSeq ", 5) == 0 ? sp + 1 : NULL;
         }
         if (t) method = (sf_slice_t){t, (uint32_t)strlen(t)};
-        count_message(s, a->request, t ? sf_sip_method_from(method) : SF_METHOD_UNKNOWN, method,
-                      t != NULL, a->status, a->retransmission, src, dst);
+        /* an arrow stands for the message and its copies (duplicate.h) */
+        for (uint32_t k = 0; k <= a->copies && k <= 64; k++)
+            count_message(s, a->request, t ? sf_sip_method_from(method) : SF_METHOD_UNKNOWN, method,
+                          t != NULL, a->status, a->retransmission && k == 0, src, dst);
+        s->duplicates += a->copies;
     }
 }
 

@@ -364,6 +364,10 @@ static void decode_ip(sf_net_decoder_t *d, walk_t *w, sf_l3_proto_t l3, const ui
         d->st.ip_truncated++;
         anomaly(d, w, SF_ANOM_IP_TRUNCATED, "captured bytes shorter than the IP length");
     }
+    /* the innermost IPv4 header's ID: tells a packet captured twice from a
+     * new datagram with the same bytes (flow/duplicate.c) */
+    w->meta.has_ip_id = h.version == 4;
+    w->meta.ip_id = h.version == 4 ? (uint16_t)h.frag_id : 0;
     if (h.fragment) {
         decode_fragment(d, w, &h, p);
         return;
@@ -412,6 +416,9 @@ void sf_net_decoder_push(sf_net_decoder_t *d, const sf_packet_t *pkt)
     w.meta.ts = pkt->ts;
     w.meta.transport = SF_TRANSPORT_UDP;
     w.meta.vlan = 0;
+    w.meta.iface = pkt->iface;
+    w.meta.ip_id = 0;
+    w.meta.has_ip_id = false;
     decode_link(d, &w, pkt->linktype, pkt->data, pkt->caplen);
     if (w.tunnelled) d->st.tunnelled++;
 }

@@ -36,6 +36,7 @@ struct sf_packet_path {
     sf_hep_input_t *hep;
     sf_hep_packet_sink_t hep_packets; /* HEP3 packets out of TCP streams */
     uint16_t cur_vlan;                /* VLAN of the segment being reassembled */
+    uint32_t cur_iface;               /* pcapng interface of that segment */
     bool destroying;                  /* streams closed by destroy deliver nothing */
     uint64_t sip_messages, sip_malformed, sip_trailing_bytes;
 };
@@ -206,8 +207,10 @@ static void on_pdu(void *user, const sf_net_pdu_t *pdu)
         .len = pdu->len,
     };
     pp->cur_vlan = m->vlan;
+    pp->cur_iface = m->iface;
     sf_tcp_reasm_segment(pp->tcp, &seg);
     pp->cur_vlan = 0;
+    pp->cur_iface = 0;
 }
 
 static void on_raw_message(void *user, const sf_msg_meta_t *meta, const char *buf, uint32_t len,
@@ -237,6 +240,7 @@ static void *tcp_open(void *user, uint32_t file, const sf_endpoint_t *src, const
     tmpl.dst = *dst;
     tmpl.transport = SF_TRANSPORT_TCP;
     tmpl.vlan = pp->cur_vlan;
+    tmpl.iface = pp->cur_iface;
     tmpl.ts = ts;
     /* The stream's application (SIP, HEP, WebSocket, TLS) is chosen by
      * content from its first bytes (sipflow/stream_demux.h). */

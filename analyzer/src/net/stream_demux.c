@@ -218,6 +218,7 @@ sf_stream_kind_t sf_stream_classify(const uint8_t *p, uint32_t len, const sf_str
  * tcp-stream-flood, 64 MB for 50,000 streams). */
 typedef struct pending {
     uint32_t file;
+    uint32_t iface;
     uint16_t vlan;
     sf_transport_t transport;
     sf_ts_t ts;
@@ -240,6 +241,7 @@ static void env_expand(const pending_t *c, sf_stream_env_t *env)
     memset(env, 0, sizeof *env);
     env->meta.file = c->file;
     env->meta.vlan = c->vlan;
+    env->meta.iface = c->iface;
     env->meta.transport = c->transport;
     env->meta.ts = c->ts;
     env->meta.src = c->src;
@@ -270,6 +272,7 @@ sf_stream_demux_t *sf_stream_demux_create(const sf_stream_env_t *env)
         return NULL;
     }
     *pd = (pending_t){.file = env->meta.file,
+                      .iface = env->meta.iface,
                       .vlan = env->meta.vlan,
                       .transport = env->meta.transport,
                       .ts = env->meta.ts,

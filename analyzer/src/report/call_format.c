@@ -108,6 +108,8 @@ void sf_format_call_json(sf_json_t *j, const sf_call_t *c)
     sf_json_uint(j, c->messages);
     sf_json_key(j, "retransmissions");
     sf_json_uint(j, c->retransmissions);
+    sf_json_key(j, "duplicates");
+    sf_json_uint(j, c->duplicates);
     sf_json_key(j, "challenges");
     sf_json_uint(j, c->challenges);
     sf_json_key(j, "redirects");
@@ -159,6 +161,7 @@ static const char *const call_columns[] = {"call",
                                            "duration_ms",
                                            "messages",
                                            "retransmissions",
+                                           "duplicates",
                                            "offer_codecs",
                                            "offer_addr",
                                            "offer_port",
@@ -220,6 +223,7 @@ void sf_format_call_csv(FILE *f, const sf_call_t *c)
     csv_int(f, c->duration_ms, c->duration_ms >= 0);
     csv_int(f, c->messages, true);
     csv_int(f, c->retransmissions, true);
+    csv_int(f, c->duplicates, true);
     csv_media(f, &c->offer);
     csv_media(f, &c->answer);
     sf_csv_str(f, call_hold(c) ? "true" : "false", false);
@@ -388,6 +392,8 @@ void sf_format_stats_json(sf_json_t *j, const sf_stats_t *s)
     responses(j, s, true);
     sf_json_key(j, "retransmissions");
     sf_json_uint(j, s->retransmissions);
+    sf_json_key(j, "duplicates");
+    sf_json_uint(j, s->duplicates);
     sf_json_key(j, "malformed");
     sf_json_uint(j, s->malformed);
     sf_json_key(j, "calls");

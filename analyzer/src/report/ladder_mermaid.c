@@ -48,7 +48,9 @@ void sf_ladder_mermaid(FILE *f, const sf_call_t *c, const sf_ladder_opts_t *o)
         sf_ladder_delta(i ? sf_ts_diff_ns(a->ts, c->arrows[i - 1].ts) : 0, d, sizeof d);
         fprintf(f, "%s (frame ", a->retransmission ? " [retr]" : "");
         if (a->file) fprintf(f, "%" PRIu32 ":", a->file); /* input file index, as in text */
-        fprintf(f, "%" PRIu64 ", %s ", a->frame, t);
+        fprintf(f, "%" PRIu64, a->frame);
+        if (a->copies) fprintf(f, " + %" PRIu32 ":%" PRIu64, a->copy_file, a->copy_frame);
+        fprintf(f, ", %s ", t);
         mm_text(f, d);
         fputs(")\n", f);
     }

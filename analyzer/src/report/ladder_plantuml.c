@@ -48,7 +48,9 @@ void sf_ladder_plantuml(FILE *f, const sf_call_t *c, const sf_ladder_opts_t *o)
         sf_ladder_delta(i ? sf_ts_diff_ns(a->ts, c->arrows[i - 1].ts) : 0, d, sizeof d);
         fprintf(f, "%s (frame ", a->retransmission ? " [retr]" : "");
         if (a->file) fprintf(f, "%" PRIu32 ":", a->file); /* input file index, as in text */
-        fprintf(f, "%" PRIu64 ", %s %s)\n", a->frame, t, d);
+        fprintf(f, "%" PRIu64, a->frame);
+        if (a->copies) fprintf(f, " + %" PRIu32 ":%" PRIu64, a->copy_file, a->copy_frame);
+        fprintf(f, ", %s %s)\n", t, d);
     }
     if (c->arrows_omitted && c->n_endpoints)
         fprintf(f, "note over P1 : %" PRIu32 " more messages not drawn\n", c->arrows_omitted);

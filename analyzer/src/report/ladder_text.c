@@ -190,10 +190,20 @@ static void wrapped(FILE *f, unsigned width, const char *prefix, const char *s, 
 
 static void frame_text(const sf_arrow_t *a, bool files, char *buf, size_t n)
 {
+    int k;
     if (files)
-        snprintf(buf, n, "%" PRIu32 ":%" PRIu64, a->file, a->frame);
+        k = snprintf(buf, n, "%" PRIu32 ":%" PRIu64, a->file, a->frame);
     else
-        snprintf(buf, n, "%" PRIu64, a->frame);
+        k = snprintf(buf, n, "%" PRIu64, a->frame);
+    /* the same message seen again (duplicate.h): "24+26", "0:24+1:24" */
+    if (a->copies && k > 0 && (size_t)k < n) {
+        if (files)
+            snprintf(buf + k, n - (size_t)k, "+%" PRIu32 ":%" PRIu64 "%s", a->copy_file,
+                     a->copy_frame, a->copies > 1 ? "+" : "");
+        else
+            snprintf(buf + k, n - (size_t)k, "+%" PRIu64 "%s", a->copy_frame,
+                     a->copies > 1 ? "+" : "");
+    }
 }
 
 void sf_ladder_text(FILE *f, const sf_call_t *c, const sf_ladder_opts_t *o)
@@ -208,7 +218,7 @@ void sf_ladder_text(FILE *f, const sf_call_t *c, const sf_ladder_opts_t *o)
     unsigned tw = 4, dw = 5, fw = 5;
     for (uint32_t i = 0; i < c->n_arrows; i++) {
         const sf_arrow_t *a = &c->arrows[i];
-        if (a->file) files = true;
+        if (a->file || (a->copies && a->copy_file)) files = true;
         char b[64];
         sf_ladder_time_of_day(a->ts, o->utc, b, sizeof b);
         if (strlen(b) > tw) tw = (unsigned)strlen(b);

@@ -80,6 +80,18 @@ void sf_format_message_json(sf_json_t *j, const sf_msg_info_t *info)
         sf_json_null(j);
     sf_json_key(j, "retransmission");
     sf_json_bool(j, info->retransmission);
+    /* the same message seen again (another capture point): its first copy */
+    sf_json_key(j, "duplicate_of");
+    if (info->duplicate_of) {
+        sf_json_object_begin(j);
+        sf_json_key(j, "file");
+        sf_json_uint(j, info->first_file);
+        sf_json_key(j, "frame");
+        sf_json_uint(j, info->first_frame);
+        sf_json_object_end(j);
+    } else {
+        sf_json_null(j);
+    }
 }
 
 void sf_format_anomaly_json(sf_json_t *j, const sf_anomaly_t *a)

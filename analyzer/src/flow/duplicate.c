@@ -1,0 +1,201 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Duplicate detection (sipflow/duplicate.h): a ring of recent messages
+ * with a chained bucket index. Links carry the generation of the entry
+ * they point to, so an entry the ring has reused simply ends the chain:
+ * nothing is ever unlinked. */
+#include "sipflow/duplicate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Entries compared per lookup: a chain only grows long with many equal
+ * hashes inside one window (a flood of one message), and then the cost
+ * per message stays bounded; the rest are taken as new. */
+#define DUP_MAX_WALK 64
+
+typedef struct link {
+    uint64_t gen; /* 0: none */
+} link_t;
+
+typedef struct entry {
+    uint64_t gen; /* 1-based insertion number; 0: empty */
+    uint64_t hash;
+    uint64_t next; /* generation of the older entry in the same bucket */
+    int64_t ns;
+    uint32_t len;
+    uint32_t file, iface;
+    uint16_t ip_id;
+    bool has_ip_id;
+    sf_dup_first_t first;
+} entry_t;
+
+struct sf_dup_table {
+    int64_t window_ns;
+    entry_t *ring;
+    uint32_t mask; /* ring size - 1 */
+    link_t *buckets;
+    uint32_t bmask; /* buckets - 1 (twice the ring) */
+    uint64_t gen;   /* last generation handed out */
+    sf_dup_stats_t st;
+};
+
+static uint32_t pow2_at_least(uint32_t n)
+{
+    uint32_t p = 16;
+    while (p < n && p < (1u << 24))
+        p <<= 1;
+    return p;
+}
+
+sf_dup_table_t *sf_dup_create(const sf_dup_config_t *cfg)
+{
+    if (!cfg || cfg->window_ns <= 0) return NULL;
+    sf_dup_table_t *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    uint32_t n = pow2_at_least(cfg->max_entries ? cfg->max_entries : SF_DUP_DEFAULT_MAX);
+    t->window_ns = cfg->window_ns;
+    t->mask = n - 1;
+    t->bmask = 2 * n - 1;
+    t->ring = calloc(n, sizeof *t->ring);
+    t->buckets = calloc(2 * (size_t)n, sizeof *t->buckets);
+    if (!t->ring || !t->buckets) {
+        sf_dup_destroy(t);
+        return NULL;
+    }
+    return t;
+}
+
+void sf_dup_destroy(sf_dup_table_t *t)
+{
+    if (!t) return;
+    free(t->ring);
+    free(t->buckets);
+    free(t);
+}
+
+static inline uint64_t load64(const char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* 64x64 -> 128-bit multiply folded to 64 bits: one instruction mixes 16
+ * input bytes (the multiply-fold construction of wyhash-style hashes). */
+static inline uint64_t mum(uint64_t a, uint64_t b)
+{
+    __uint128_t r = (__uint128_t)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+#define K0 0xa0761d6478bd642full
+#define K1 0xe7037ed1a0b428dbull
+#define K2 0x8ebc6af09c88c6e3ull
+#define K3 0x589965cc75374cc3ull
+
+/* Every message is hashed whole, so this must stay far below the engine's
+ * per-message cost: two independent lanes over 32-byte blocks, about half
+ * an instruction per byte. Not cryptographic (see README's limits). */
+uint64_t sf_dup_hash(const char *buf, uint32_t len)
+{
+    uint64_t s0 = K0 ^ len, s1 = K1;
+    uint32_t i = 0;
+    for (; i + 32 <= len; i += 32) {
+        s0 = mum(load64(buf + i) ^ K2, load64(buf + i + 8) ^ s0);
+        s1 = mum(load64(buf + i + 16) ^ K3, load64(buf + i + 24) ^ s1);
+    }
+    for (; i + 8 <= len; i += 8)
+        s0 = mum(load64(buf + i) ^ K2, s0 ^ K1);
+    uint64_t tail = 0;
+    for (uint32_t sh = 0; i < len; i++, sh += 8)
+        tail |= (uint64_t)(uint8_t)buf[i] << sh;
+    s1 = mum(tail ^ K3, s1 ^ K0);
+    uint64_t h = mum(s0 ^ K1, s1 ^ K2);
+    return h ? h : 1;
+}
+
+static inline entry_t *by_gen(const sf_dup_table_t *t, uint64_t gen)
+{
+    if (!gen) return NULL;
+    entry_t *e = &t->ring[gen & t->mask];
+    return e->gen == gen ? e : NULL;
+}
+
+static inline int64_t meta_ns(const sf_msg_meta_t *m)
+{
+    /* capture times past +-292 years do not occur in real files; clamp so
+     * hostile ones cannot overflow */
+    int64_t s = m->ts.sec;
+    if (s > 4000000000LL) s = 4000000000LL;
+    if (s < -4000000000LL) s = -4000000000LL;
+    return s * 1000000000 + (int64_t)(m->ts.nsec % 1000000000u);
+}
+
+static bool is_copy(const entry_t *e, const sf_msg_meta_t *m)
+{
+    if (e->file != m->file || e->iface != m->iface) return true; /* another point */
+    /* the same point: only the very same datagram, captured twice */
+    return e->has_ip_id && m->has_ip_id && e->ip_id == m->ip_id;
+}
+
+const sf_dup_first_t *sf_dup_check(sf_dup_table_t *t, const sf_msg_meta_t *meta,
+                                   const sf_sip_msg_t *msg, uint64_t *slot)
+{
+    t->st.checked++;
+    uint64_t h = sf_dup_hash(msg->buf, msg->len);
+    int64_t now = meta_ns(meta);
+    link_t *b = &t->buckets[h & t->bmask];
+    /* newest first */
+    uint64_t g = b->gen;
+    for (uint32_t n = 0; n < DUP_MAX_WALK; n++) {
+        const entry_t *e = by_gen(t, g);
+        if (!e) break;
+        int64_t age = now - e->ns;
+        if (age > t->window_ns) break; /* the rest is older still */
+        if (e->hash == h && e->len == msg->len && age >= -t->window_ns && is_copy(e, meta)) {
+            t->st.duplicates++;
+            return &e->first;
+        }
+        g = e->next;
+    }
+    /* new: take the oldest ring slot */
+    uint64_t gen = ++t->gen;
+    entry_t *e = &t->ring[gen & t->mask];
+    if (e->gen && now - e->ns <= t->window_ns) t->st.evicted++;
+    memset(e, 0, sizeof *e);
+    e->gen = gen;
+    e->hash = h;
+    e->next = b->gen;
+    e->ns = now;
+    e->len = msg->len;
+    e->file = meta->file;
+    e->iface = meta->iface;
+    e->ip_id = meta->ip_id;
+    e->has_ip_id = meta->has_ip_id;
+    e->first.file = meta->file;
+    e->first.frame = sf_msg_meta_last_frame(meta);
+    b->gen = gen;
+    *slot = gen;
+    return NULL;
+}
+
+void sf_dup_note(sf_dup_table_t *t, uint64_t slot, const sf_msg_info_t *info)
+{
+    entry_t *e = by_gen(t, slot);
+    if (!e) return;
+    sf_dup_first_t *f = &e->first;
+    f->seq = info->seq;
+    f->call = info->call;
+    f->dialog = info->dialog;
+    f->txn = info->txn;
+    f->registration = info->registration;
+    f->hop = info->hop;
+    f->txn_state = info->txn_state;
+    f->dialog_state = info->dialog_state;
+    f->retransmission = info->retransmission;
+}
+
+void sf_dup_get_stats(const sf_dup_table_t *t, sf_dup_stats_t *st)
+{
+    *st = t->st;
+}
