@@ -11,7 +11,11 @@
  * an input has more than microsecond precision), pcapng (one interface per
  * link type) otherwise, with --format pcapng, or when the output name ends
  * in ".pcapng". Several
- * inputs are merged by time as sipflow reads them. */
+ * inputs are merged by time as sipflow reads them.
+ *
+ * Calls over a stream transport (TCP, WebSocket, SCTP) also get every
+ * record of their connections (extract_conns.h): the handshakes, the
+ * WebSocket Upgrade and control frames, so that the capture decodes again. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -20,6 +24,7 @@
 
 #include "call_select.h"
 #include "cli.h"
+#include "extract_conns.h"
 #include "sipflow/capture.h"
 
 #define MAX_LINKTYPES 16
@@ -30,10 +35,11 @@ typedef struct {
 } frame_ref_t;
 
 typedef struct {
-    char **calls;    /* --call values */
-    gboolean failed; /* --failed */
-    char *write;     /* -w */
-    GArray *frames;  /* frame_ref_t of the chosen calls */
+    char **calls;              /* --call values */
+    gboolean failed;           /* --failed */
+    char *write;               /* -w */
+    GArray *frames;            /* frame_ref_t of the chosen calls */
+    sf_extract_conns_t *conns; /* their stream connections */
     uint64_t matched, frames_omitted;
     bool done; /* the capture was written */
     bool failed_write;
@@ -58,13 +64,21 @@ static bool call_chosen(const extract_state_t *st, const sf_call_t *c)
 static void on_call(sf_cli_t *cli, sf_call_t *c)
 {
     extract_state_t *st = cli->cmd;
-    if (!call_chosen(st, c)) return;
+    bool chosen = call_chosen(st, c);
+    sf_extract_conns_call_done(st->conns, c->number, chosen);
+    if (!chosen) return;
     st->matched++;
     st->frames_omitted += c->frames_omitted;
     for (uint32_t i = 0; i < c->n_frames; i++) {
         frame_ref_t r = {c->frame_files ? c->frame_files[i] : 0, c->frames[i]};
         g_array_append_val(st->frames, r);
     }
+}
+
+static void on_message(sf_cli_t *cli, const sf_msg_info_t *info)
+{
+    extract_state_t *st = cli->cmd;
+    sf_extract_conns_on_message(st->conns, info);
 }
 
 static int ref_cmp(const void *a, const void *b)
@@ -199,7 +213,9 @@ static int write_capture(sf_cli_t *cli, extract_state_t *st)
     uint64_t written = 0;
     sf_packet_t pkt;
     while (sf_capture_next(cap, &pkt) == 1) {
-        if (!wanted(st->frames, pkt.file, pkt.frame)) continue;
+        /* every record goes through the decoder (IP fragments) */
+        bool conn = sf_extract_conns_match(st->conns, &pkt);
+        if (!conn && !wanted(st->frames, pkt.file, pkt.frame)) continue;
         rec_hdr_t h = {pkt.ts.sec, pkt.ts.nsec, pkt.linktype, pkt.caplen, pkt.len};
         if (pkt.ts.prec > 6) nano = true;
         unsigned k;
@@ -296,7 +312,8 @@ int sf_cmd_extract(int argc, char **argv)
     int rc = sf_cli_parse(
         &cli, "extract", "write every packet of chosen calls to a new capture",
         "Writes every capture record of the chosen calls' messages (all IP fragments and TCP "
-        "segments) to a new capture: pcap when the records share one link type, else pcapng "
+        "segments; for TCP, WebSocket and SCTP every record of their connections) to a new "
+        "capture: pcap when the records share one link type, else pcapng "
         "(also with --format pcapng or when FILE ends in .pcapng). The inputs are read twice, so "
         "'-' cannot be used.",
         extra, formats, argc, argv);
@@ -321,8 +338,10 @@ int sf_cmd_extract(int argc, char **argv)
     }
     if (rc == SF_EXIT_OK) {
         st.frames = g_array_new(FALSE, FALSE, sizeof(frame_ref_t));
+        st.conns = sf_extract_conns_new();
         cli.cmd = &st;
         cli.on_call = on_call;
+        cli.on_message = on_message;
         cli.after_run = after_run;
         cli.keep_ladder = false;
         rc = sf_cli_run(&cli);
@@ -331,6 +350,7 @@ int sf_cmd_extract(int argc, char **argv)
             unlink(cli.output); /* no half-written capture */
         }
         g_array_free(st.frames, TRUE);
+        sf_extract_conns_free(st.conns);
     }
     g_strfreev(st.calls);
     g_free(st.write);
