@@ -274,6 +274,77 @@ def key(m):
     return (m["call_id"], m["start_line"], m["cseq"]["seq"] if m["cseq"] else None)
 
 
+STREAMS = ("tcp", "ws", "sctp")
+# public captures with calls over a stream transport, round-tripped too
+EXTRACT_PUBLIC = ("heplify--sip_tcp_websocket.pcap",)
+
+
+def conn_key(m):
+    """The message's connection, both directions alike (TCP for ws)."""
+    proto = "sctp" if m["transport"] == "sctp" else "tcp" if m["transport"] in STREAMS else None
+    return (m["file"], proto, tuple(sorted((m["src"], m["dst"]))))
+
+
+def extract_round_trip(tshark, tmp, cap, c, msgs):
+    """`extract --call N` on cap holds call N's messages (and those of the
+    records and connections it shares with other calls), for sipflow and
+    tshark."""
+    name = os.path.basename(cap)
+    out = os.path.join(tmp, name + f".call{c['call']}.pcap")
+    rc, _, err = run(["extract", "-q", "--call", str(c["call"]), "-w", out, cap])
+    if not check(rc in ec.SIPFLOW_OK and os.path.exists(out), f"{name}: extract exit {rc}: {err}"):
+        return
+    mine = [m for m in msgs if m.get("call") == c["call"]]
+    frames = {(m["file"], f) for m in mine for f in m["frames"]}
+    # A record is copied whole: a TCP segment that also carries (part of)
+    # another call's message brings that message along; so does every
+    # record of a TCP/WebSocket connection (or SCTP association) that
+    # carries one of the call's messages.
+    conns = {conn_key(m) for m in mine if m["transport"] in STREAMS}
+    extras = [m for m in msgs if m.get("call") != c["call"] and
+              (frames & {(m["file"], f) for f in m["frames"]} or conn_key(m) in conns)]
+    got = sorted(key(m) for m in messages_json(out))
+    if not extras:
+        check(got == sorted(key(m) for m in mine),
+              f"{name}: call {c['call']}: extracted messages {got} != {mine}")
+    else:
+        # records are copied whole, so a TCP segment shared with another
+        # call brings (a part of) that call's message along
+        left = sorted(key(m) for m in mine + extras)
+        for g in got:
+            if check(g in left, f"{name}: extracted message {g} is foreign"):
+                left.remove(g)
+        check(not set(key(m) for m in mine) & set(left),
+              f"{name}: call {c['call']}: messages missing from the extracted capture: {left}")
+    check(len(mine) == c["messages"], f"{name}: call {c['call']} has {c['messages']} "
+          f"messages, messages --format json shows {len(mine)}")
+    ts = sorted(tshark_sip(tshark, out))
+
+    def ts_key(m):
+        return (m["call_id"], f"{m['cseq']['seq']} {m['cseq']['method']}")
+
+    if not extras:
+        want_ts = sorted(ts_key(m) for m in mine)
+        check(ts == want_ts, f"{name}: tshark reads {ts} from the extracted capture, "
+              f"want {want_ts}")
+    else:
+        # the capture starts inside another call's message: tshark may not
+        # find the first message boundary in that segment, but sees
+        # nothing foreign and every message outside shared segments
+        shared = {(m["file"], f) for m in extras for f in m["frames"]}
+        left = [ts_key(m) for m in mine + extras]
+        for t in ts:
+            if check(t in left, f"{name}: tshark reads {t}, not a message of call "
+                     f"{c['call']} or of a shared segment"):
+                left.remove(t)
+        need = [ts_key(m) for m in mine if not shared & {(m["file"], f) for f in m["frames"]}]
+        for k in set(need):
+            check(ts.count(k) >= need.count(k), f"{name}: tshark misses {k}")
+        print(f"note {name}: {len(extras)} message(s) of other calls share segments; "
+              f"tshark misses {left}")
+    print(f"ok {name}: call {c['call']}: {len(got)} messages")
+
+
 def test_extract(tmp):
     tshark = ec.tshark_or_skip()
     caps = list(ec.captures("project") or [])
@@ -281,71 +352,23 @@ def test_extract(tmp):
     if sipp is None:
         ec.skip("shared corpus not found (SIPFLOW_SHARED)")
     caps += sipp
+    public = ec.captures("public") or []
+    caps += [p for p in public if os.path.basename(p) in EXTRACT_PUBLIC]
+    check(len([p for p in public if os.path.basename(p) in EXTRACT_PUBLIC]) ==
+          len(EXTRACT_PUBLIC), f"public captures missing: {EXTRACT_PUBLIC}")
     for cap in caps:
         name = os.path.basename(cap)
         calls = calls_json(cap)
         if not calls:
             continue
         msgs = messages_json(cap)
-        # the last call: in a multi-call capture it has neighbours on both sides
-        c = max(calls, key=lambda x: x["call"])
-        out = os.path.join(tmp, name + f".call{c['call']}.pcap")
-        rc, _, err = run(["extract", "-q", "--call", str(c["call"]), "-w", out, cap])
-        if not check(rc in ec.SIPFLOW_OK and os.path.exists(out), f"{name}: extract exit {rc}: {err}"):
-            continue
-        mine = [m for m in msgs if m.get("call") == c["call"]]
-        if any(m["transport"] == "ws" for m in mine):
-            # Known gap (README, limits): extract copies the frames of the SIP
-            # messages only, not the WebSocket handshake and the control
-            # frames between fragments, so neither tshark nor sipflow can
-            # decode the result as WebSocket.
-            print(f"known gap {name}: call {c['call']} is over WebSocket; not round-tripped")
-            continue
-        frames = {(m["file"], f) for m in mine for f in m["frames"]}
-        # A record is copied whole: a TCP segment that also carries (part of)
-        # another call's message brings that message along.
-        extras = [m for m in msgs if m.get("call") != c["call"] and
-                  frames & {(m["file"], f) for f in m["frames"]}]
-        got = sorted(key(m) for m in messages_json(out))
-        if not extras:
-            check(got == sorted(key(m) for m in mine),
-                  f"{name}: call {c['call']}: extracted messages {got} != {mine}")
-        else:
-            # records are copied whole, so a TCP segment shared with another
-            # call brings (a part of) that call's message along
-            left = sorted(key(m) for m in mine + extras)
-            for g in got:
-                if check(g in left, f"{name}: extracted message {g} is foreign"):
-                    left.remove(g)
-            check(not set(key(m) for m in mine) & set(left),
-                  f"{name}: call {c['call']}: messages missing from the extracted capture: {left}")
-        check(len(mine) == c["messages"], f"{name}: call {c['call']} has {c['messages']} "
-              f"messages, messages --format json shows {len(mine)}")
-        ts = sorted(tshark_sip(tshark, out))
-
-        def ts_key(m):
-            return (m["call_id"], f"{m['cseq']['seq']} {m['cseq']['method']}")
-
-        if not extras:
-            want_ts = sorted(ts_key(m) for m in mine)
-            check(ts == want_ts, f"{name}: tshark reads {ts} from the extracted capture, "
-                  f"want {want_ts}")
-        else:
-            # the capture starts inside another call's message: tshark may not
-            # find the first message boundary in that segment, but sees
-            # nothing foreign and every message outside shared segments
-            shared = {(m["file"], f) for m in extras for f in m["frames"]}
-            left = [ts_key(m) for m in mine + extras]
-            for t in ts:
-                if check(t in left, f"{name}: tshark reads {t}, not a message of call "
-                         f"{c['call']} or of a shared segment"):
-                    left.remove(t)
-            need = [ts_key(m) for m in mine if not shared & {(m["file"], f) for f in m["frames"]}]
-            for k in set(need):
-                check(ts.count(k) >= need.count(k), f"{name}: tshark misses {k}")
-            print(f"note {name}: {len(extras)} message(s) of other calls share segments; "
-                  f"tshark misses {left}")
-        print(f"ok {name}: call {c['call']}: {len(got)} messages")
+        # the last call: in a multi-call capture it has neighbours on both
+        # sides; and every call with a message over WebSocket
+        ws = {m.get("call") for m in msgs if m["transport"] == "ws"}
+        last = max(c["call"] for c in calls)
+        for c in calls:
+            if c["call"] == last or c["call"] in ws:
+                extract_round_trip(tshark, tmp, cap, c, msgs)
     # by Call-ID, and every failed call of a capture with several outcomes
     cap = os.path.join(ec.SOURCE, "pcaps", "udp-busy-486.pcap")
     calls = calls_json(cap)
