@@ -155,6 +155,17 @@ void sf_stats_print(sf_cli_t *cli, const sf_stats_t *s)
         sf_json_free(&j);
     } else {
         stats_text(cli->out, s);
+        /* what the HEP decapsulation saw (issue 7: non-SIP payloads are
+         * counted and skipped, so say how many) */
+        const sf_hep_stats_t *h = &cli->path_stats.hep;
+        if (h->packets)
+            fprintf(cli->out,
+                    "HEP: %" PRIu64 " packets (v1/v2 %" PRIu64 ", v3 %" PRIu64 "), %" PRIu64
+                    " SIP payloads, %" PRIu64 " non-SIP skipped, %" PRIu64
+                    " without payload, %" PRIu64 " compressed, %" PRIu64 " malformed, %" PRIu64
+                    " late for the reorder window\n",
+                    h->packets, h->v2, h->v3, h->sip, h->non_sip, h->no_payload, h->compressed,
+                    h->malformed, h->window.late);
     }
 }
 

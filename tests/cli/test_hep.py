@@ -141,6 +141,16 @@ class Hep(unittest.TestCase):
         rc, out, err = run("messages", "--format", "json", self.late)
         self.assertEqual([m["frames"][0] for m in json_lines(out)], [2, 1, 3, 5, 6, 7, 9, 8])
 
+    def test_stats_count_hep_packets(self):
+        """Non-SIP HEP payloads are counted and skipped: the stats say so."""
+        rc, out, err = run("stats", self.call)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("HEP: 6 packets (v1/v2 0, v3 6), 5 SIP payloads, 1 non-SIP skipped, "
+                      "0 without payload, 0 compressed, 0 malformed, "
+                      "0 late for the reorder window", out)
+        rc, out, err = run("stats", self.late)
+        self.assertRegex(out, r"HEP: 9 packets .* 1 late for the reorder window")
+
     def test_usage(self):
         for bad in ("-5", "x", "3600001"):
             rc, _, err = run("messages", "--hep-reorder", bad, self.call)
