@@ -37,6 +37,7 @@ import xml.etree.ElementTree as ET
 from concurrent.futures import ThreadPoolExecutor
 
 import e2e_common as ec
+import hep_unwrap
 
 FORMAT = 3  # bump when the cached file layout or the extraction changes
 DISPLAY_FILTER = "sip && !icmp && !icmpv6"
@@ -226,10 +227,11 @@ def compute(tshark, path, decode_as):
     return tuples, ambiguous, {str(f): times[f] for f in sorted(frames)}
 
 
-def cache_key(tshark, path, decode_as, digest=None):
+def cache_key(tshark, path, decode_as, digest=None, hep_unwrapped=False):
     opts = json.dumps(
         {"format": FORMAT, "tshark": tshark_version(tshark), "opts": BASE_OPTS,
-         "filter": DISPLAY_FILTER, "fields": FIELDS, "decode_as": decode_as},
+         "filter": DISPLAY_FILTER, "fields": FIELDS, "decode_as": decode_as,
+         "hep_unwrapped": hep_unwrapped},
         sort_keys=True,
     )
     digest = digest or sha256_file(path)
@@ -246,7 +248,10 @@ def reference(path, tshark=None, table=None, verbose=False):
     decode_as = table.get(os.path.basename(path), [])
     d = ref_dir()
     os.makedirs(d, exist_ok=True)
-    cpath = os.path.join(d, cache_key(tshark, path, decode_as))
+    # SIP inside HEP: tshark 4.0 has no HEP dissector, so it reads a copy
+    # with the HEP packets unwrapped (hep_unwrap.py, same frame numbers)
+    src = hep_unwrap.unwrapped(path)
+    cpath = os.path.join(d, cache_key(tshark, path, decode_as, hep_unwrapped=src is not None))
     try:
         with open(cpath, encoding="utf-8") as f:
             ref = json.load(f)
@@ -254,7 +259,7 @@ def reference(path, tshark=None, table=None, verbose=False):
         return ref
     except (OSError, ValueError):
         pass
-    tuples, ambiguous, times = compute(tshark, path, decode_as)
+    tuples, ambiguous, times = compute(tshark, src or path, decode_as)
     ref = {
         "capture": os.path.basename(path),
         "tshark": tshark_version(tshark),
