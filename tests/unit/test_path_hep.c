@@ -13,32 +13,8 @@
 #include "sipflow/capture.h"
 #include "sipflow/packet_path.h"
 #include "test_hep_build.h"
+#include "path_harness.h"
 #include "test_net_build.h"
-
-#define MAX_MSGS 16
-
-typedef struct got {
-    uint32_t n;
-    struct {
-        sf_msg_meta_t meta;
-        char call_id[64];
-        char malformed[96];
-    } m[MAX_MSGS];
-    recorder_t r;
-} got_t;
-
-static void on_msg(void *user, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg)
-{
-    got_t *g = user;
-    if (g->n < MAX_MSGS) {
-        g->m[g->n].meta = *meta;
-        snprintf(g->m[g->n].call_id, sizeof g->m[0].call_id, "%.*s", (int)msg->call_id.len,
-                 msg->call_id.p);
-        snprintf(g->m[g->n].malformed, sizeof g->m[0].malformed, "%s",
-                 msg->malformed ? msg->malformed : "");
-    }
-    g->n++;
-}
 
 typedef struct fix {
     got_t g;
@@ -49,9 +25,7 @@ typedef struct fix {
 static int setup(void **state)
 {
     fix_t *f = calloc(1, sizeof *f);
-    sf_sip_sink_t sink = {on_msg, &f->g};
-    sf_anomaly_sink_t an = {rec_anomaly, &f->g.r};
-    f->pp = sf_packet_path_create(NULL, &sink, &an);
+    f->pp = path_for(&f->g, NULL);
     *state = f;
     return f->pp ? 0 : -1;
 }
@@ -197,12 +171,10 @@ static void test_window_off(void **state)
 {
     (void)state;
     got_t *g = calloc(1, sizeof *g);
-    sf_sip_sink_t sink = {on_msg, g};
-    sf_anomaly_sink_t an = {rec_anomaly, &g->r};
     sf_packet_path_config_t cfg;
     sf_packet_path_config_default(&cfg);
     cfg.hep.window.window_ns = 0;
-    fix_t f = {.pp = sf_packet_path_create(&cfg, &sink, &an)};
+    fix_t f = {.pp = path_for(g, &cfg)};
     uint8_t b[4096];
     hep_spec_t s = {4, 17, 5060, 5060, 20, 0, 1, 0, HEP_SIP_OPTIONS("2")};
     push_udp_bytes(&f, 9060, b, b_hep3(b, &s));

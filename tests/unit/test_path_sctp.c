@@ -9,32 +9,9 @@
 
 #include "sipflow/packet_path.h"
 #include "sipflow/sctp.h"
-#include "test_net_build.h"
-
 #define MAX_MSGS 8
-
-typedef struct got {
-    uint32_t n;
-    struct {
-        sf_msg_meta_t meta;
-        char start[96];
-        char malformed[96];
-    } m[MAX_MSGS];
-    recorder_t r;
-} got_t;
-
-static void on_msg(void *user, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg)
-{
-    got_t *g = user;
-    if (g->n < MAX_MSGS) {
-        g->m[g->n].meta = *meta;
-        snprintf(g->m[g->n].start, sizeof g->m[0].start, "%.*s", (int)msg->start_line.len,
-                 msg->start_line.p);
-        snprintf(g->m[g->n].malformed, sizeof g->m[0].malformed, "%s",
-                 msg->malformed ? msg->malformed : "");
-    }
-    g->n++;
-}
+#include "path_harness.h"
+#include "test_net_build.h"
 
 typedef struct fix {
     got_t g;
@@ -47,9 +24,7 @@ typedef struct fix {
 static int setup(void **state)
 {
     fix_t *f = calloc(1, sizeof *f);
-    sf_sip_sink_t sink = {on_msg, &f->g};
-    sf_anomaly_sink_t an = {rec_anomaly, &f->g.r};
-    f->pp = sf_packet_path_create(NULL, &sink, &an);
+    f->pp = path_for(&f->g, NULL);
     *state = f;
     return f->pp ? 0 : -1;
 }
