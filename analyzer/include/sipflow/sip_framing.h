@@ -68,9 +68,6 @@ void sf_sip_stream_gap(sf_sip_stream_t *s, uint64_t missing, uint64_t frame, sf_
 /* End of stream: a buffered partial message is reported as truncated. */
 void sf_sip_stream_finish(sf_sip_stream_t *s, uint64_t frame, sf_ts_t ts);
 void sf_sip_stream_get_stats(const sf_sip_stream_t *s, sf_sip_stream_stats_t *st);
-/* The stream's metadata template (file, src, dst, transport, vlan; its
- * frames and ts are the framer's working state). */
-const sf_msg_meta_t *sf_sip_stream_meta(const sf_sip_stream_t *s);
 void sf_sip_stream_destroy(sf_sip_stream_t *s);
 
 #ifdef __cplusplus

@@ -53,7 +53,6 @@ typedef struct sf_stream_env {
      * is not looked for */
     const struct sf_hep_packet_sink *hep;
     struct sf_hep_input *hep_input; /* counts what HEP streams skipped, or NULL */
-    void *ctx;                      /* the creator's own context, for kinds that need it */
 } sf_stream_env_t;
 
 /* One stream application: how to recognise it and how to feed it. */

@@ -250,8 +250,7 @@ static void *tcp_open(void *user, uint32_t file, const sf_endpoint_t *src, const
                            .max_message = pp->stream_cfg.max_message,
                            .tls_peers = pp->tls_peers,
                            .hep = &pp->hep_packets,
-                           .hep_input = pp->hep,
-                           .ctx = pp};
+                           .hep_input = pp->hep};
     return sf_stream_demux_create(&env);
 }
 

@@ -229,7 +229,6 @@ typedef struct pending {
     struct sf_tls_peers *tls_peers;
     const struct sf_hep_packet_sink *hep;
     struct sf_hep_input *hep_input;
-    void *ctx;
     uint8_t head[SF_STREAM_DETECT_MAX];
     uint32_t head_len;
     uint64_t first_frame;
@@ -252,7 +251,6 @@ static void env_expand(const pending_t *c, sf_stream_env_t *env)
     env->tls_peers = c->tls_peers;
     env->hep = c->hep;
     env->hep_input = c->hep_input;
-    env->ctx = c->ctx;
 }
 
 struct sf_stream_demux {
@@ -283,8 +281,7 @@ sf_stream_demux_t *sf_stream_demux_create(const sf_stream_env_t *env)
                       .max_message = env->max_message,
                       .tls_peers = env->tls_peers,
                       .hep = env->hep,
-                      .hep_input = env->hep_input,
-                      .ctx = env->ctx};
+                      .hep_input = env->hep_input};
     d->pend = pd;
     return d;
 }

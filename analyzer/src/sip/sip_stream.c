@@ -101,11 +101,6 @@ void sf_sip_stream_destroy(sf_sip_stream_t *s)
     free(s);
 }
 
-const sf_msg_meta_t *sf_sip_stream_meta(const sf_sip_stream_t *s)
-{
-    return &s->meta;
-}
-
 void sf_sip_stream_get_stats(const sf_sip_stream_t *s, sf_sip_stream_stats_t *st)
 {
     *st = s->stats;
