@@ -80,7 +80,7 @@ static void on_call(void *user, sf_call_t *c)
     r->call_id = dup_or_null(c->call_id);
     r->from = dup_or_null(c->from);
     r->to = dup_or_null(c->to);
-    r->diagnosis = dup_or_null(c->diagnosis_text);
+    r->diagnosis = dup_or_null(sf_call_diagnosis_text(c));
     wmem_map_insert(st->calls, GUINT_TO_POINTER(c->number), r);
     wmem_array_append_one(st->call_order, c->number);
     /* arrow labels for the Flow Graph, by message number */

@@ -80,7 +80,7 @@ static void on_call(sf_cli_t *cli, sf_call_t *c)
             c->call_id ? c->call_id : "-", c->from ? c->from : "-", c->to ? c->to : "-",
             c->partial ? "  [partial]" : "");
     media_text(f, c);
-    if (c->diagnosis_text) fprintf(f, "       %s\n", c->diagnosis_text);
+    if (sf_call_diagnosis_text(c)) fprintf(f, "       %s\n", sf_call_diagnosis_text(c));
 }
 
 int sf_cmd_calls(int argc, char **argv)

@@ -140,7 +140,7 @@ static inline void fh_on_call(void *u, sf_call_t *c)
     x->partial = c->partial;
     x->has_bye = c->has_bye;
     x->ended_by_caller = c->ended_by_caller;
-    x->diagnosis_text = c->diagnosis_text ? strdup(c->diagnosis_text) : NULL;
+    x->diagnosis_text = sf_call_diagnosis_text(c) ? strdup(sf_call_diagnosis_text(c)) : NULL;
     x->done_seq = ++h->events;
 }
 

@@ -174,7 +174,13 @@ typedef struct sf_call {
     bool has_bye;
     uint32_t problems;  /* SF_PROBLEM_* */
     sf_diagnosis_t diagnosis;
-    char *diagnosis_text; /* sentence, NULL when not failed/broken */
+    /* The sentence (sf_diagnosis_sentence) is read through
+     * sf_call_diagnosis_text(): the engine formats it on first use, since
+     * most consumers (statistics) never print it and formatting was a
+     * tenth of the engine's work per failed call. A call built by hand may
+     * set diagnosis_text directly. */
+    char *diagnosis_text;
+    bool diagnosis_pending; /* engine call: text not formatted yet */
     /* every frame of the call's messages, ascending (file, frame) */
     uint32_t n_frames;
     uint64_t *frames;   /* frame numbers */
@@ -199,6 +205,9 @@ typedef struct sf_call {
 
 void sf_call_ref(sf_call_t *c);
 void sf_call_unref(sf_call_t *c);
+/* The diagnosis sentence of a failed or broken call, NULL for others;
+ * formatted on first use and owned by the call. */
+const char *sf_call_diagnosis_text(const sf_call_t *c);
 
 /* ---- registrations ---------------------------------------------------- */
 

@@ -14,8 +14,8 @@ static void call_account(sf_engine_t *e, call_t *c);
 const char *sf_outcome_name(sf_outcome_t o)
 {
     static const char *const names[SF_OUTCOME_COUNT] = {
-        "answered",   "cancelled", "busy",   "no_answer", "rejected",
-        "not_found",  "redirected", "failed", "timeout",   "unfinished"};
+        "answered",  "cancelled",  "busy",   "no_answer", "rejected",
+        "not_found", "redirected", "failed", "timeout",   "unfinished"};
     return (unsigned)o < SF_OUTCOME_COUNT ? names[o] : "unknown";
 }
 
@@ -30,14 +30,19 @@ sf_outcome_t sf_outcome_from_code(int code, bool cancelled)
     if (cancelled) return SF_OUTCOME_CANCELLED;
     switch (code) {
     case 486:
-    case 600: return SF_OUTCOME_BUSY;
+    case 600:
+        return SF_OUTCOME_BUSY;
     case 408:
-    case 480: return SF_OUTCOME_NO_ANSWER;
+    case 480:
+        return SF_OUTCOME_NO_ANSWER;
     case 403:
-    case 603: return SF_OUTCOME_REJECTED;
+    case 603:
+        return SF_OUTCOME_REJECTED;
     case 404:
-    case 604: return SF_OUTCOME_NOT_FOUND;
-    default: break;
+    case 604:
+        return SF_OUTCOME_NOT_FOUND;
+    default:
+        break;
     }
     if (code >= 300 && code < 400) return SF_OUTCOME_REDIRECTED;
     if (code >= 400 && code < 700) return SF_OUTCOME_FAILED;
@@ -103,7 +108,8 @@ call_t *sf_flow_call_create(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_
     c->pub.to = sf_flow_arena_slice(&c->arena, m->to);
     c->pub.from_tag = sf_flow_arena_slice(&c->arena, m->from_tag);
     c->pub.request_uri = m->is_request ? sf_flow_arena_slice(&c->arena, m->request_uri) : NULL;
-    sf_slice_t pai = m->is_request ? sf_flow_header_value(m, SF_HDR_P_ASSERTED_IDENTITY) : SF_SLICE_NULL;
+    sf_slice_t pai =
+        m->is_request ? sf_flow_header_value(m, SF_HDR_P_ASSERTED_IDENTITY) : SF_SLICE_NULL;
     c->pub.pai = pai.len ? sf_flow_arena_slice(&c->arena, pai) : NULL;
     c->pub.start_time = meta->ts;
     c->pub.pdd_ms = c->pub.setup_ms = c->pub.duration_ms = -1;
@@ -208,7 +214,8 @@ static size_t put_uint(char *b, uint32_t v)
         t[n++] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    for (size_t i = 0; i < n; i++) b[i] = t[n - 1 - i];
+    for (size_t i = 0; i < n; i++)
+        b[i] = t[n - 1 - i];
     return n;
 }
 
@@ -254,8 +261,8 @@ static void add_arrow(sf_engine_t *e, call_t *c, txn_t *t, dialog_t *d, const sf
     char buf[160];
     size_t n;
     if (m->is_request) {
-        const char *known = m->method_id != SF_METHOD_UNKNOWN ? sf_sip_method_name(m->method_id)
-                                                              : NULL;
+        const char *known =
+            m->method_id != SF_METHOD_UNKNOWN ? sf_sip_method_name(m->method_id) : NULL;
         a->label = known ? known : sf_flow_arena_slice(&c->arena, m->method);
     } else {
         n = put_uint(buf, m->status);
@@ -283,14 +290,22 @@ static const char *static_pt_name(unsigned pt)
 {
     /* RFC 3551 table 4: static payload types with no rtpmap needed */
     switch (pt) {
-    case 0: return "PCMU";
-    case 3: return "GSM";
-    case 4: return "G723";
-    case 8: return "PCMA";
-    case 9: return "G722";
-    case 13: return "CN";
-    case 18: return "G729";
-    default: return NULL;
+    case 0:
+        return "PCMU";
+    case 3:
+        return "GSM";
+    case 4:
+        return "G723";
+    case 8:
+        return "PCMA";
+    case 9:
+        return "G722";
+    case 13:
+        return "CN";
+    case 18:
+        return "G729";
+    default:
+        return NULL;
     }
 }
 
@@ -366,8 +381,8 @@ static void media_from_sdp(sf_call_media_t *out, const sf_msg_meta_t *meta, cons
 static void call_sdp(call_t *c, txn_t *t, const sf_msg_meta_t *meta, const sf_sip_msg_t *m)
 {
     sf_call_t *p = &c->pub;
-    bool invite = m->is_request ? m->method_id == SF_METHOD_INVITE
-                                : m->cseq_method_id == SF_METHOD_INVITE;
+    bool invite =
+        m->is_request ? m->method_id == SF_METHOD_INVITE : m->cseq_method_id == SF_METHOD_INVITE;
     bool initial = invite && t && t->initial;
     if (!p->offer.present && initial && (m->is_request || (m->status >= 180 && m->status < 300))) {
         media_from_sdp(&p->offer, meta, m);
@@ -502,7 +517,8 @@ void sf_flow_call_message(sf_engine_t *e, call_t *c, txn_t *t, dialog_t *d,
             c->ended = true;
             if (d) sf_flow_dialog_set_state(e, d, SF_DIALOG_TERMINATED);
             break;
-        default: break;
+        default:
+            break;
         }
     } else {
         int code = m->status;
@@ -621,6 +637,10 @@ static void decide(sf_engine_t *e, call_t *c, bool capture_ended)
 
     sf_diagnosis_t *dg = &p->diagnosis;
     memset(dg, 0, sizeof *dg);
+    /* a call decided again drops the sentence of its earlier decision */
+    if (p->diagnosis_pending) free(p->diagnosis_text);
+    p->diagnosis_text = NULL;
+    p->diagnosis_pending = false;
     if (sf_outcome_failed(p->outcome) || p->problems) {
         dg->present = true;
         dg->outcome = p->outcome;
@@ -641,11 +661,7 @@ static void decide(sf_engine_t *e, call_t *c, bool capture_ended)
         dg->response_retransmissions = a->resp_retrans;
         dg->problems = p->problems;
         dg->cancelled_by_caller = a->cancelled;
-        char *s = sf_diagnosis_sentence(p);
-        if (s) {
-            p->diagnosis_text = sf_arena_strndup(&c->arena, s, strlen(s));
-            free(s);
-        }
+        p->diagnosis_pending = true; /* sf_call_diagnosis_text() */
     }
 }
 
@@ -669,7 +685,8 @@ static void call_free(sf_engine_t *e, call_t *c)
 {
     sf_flow_mem(e, -(int64_t)c->accounted);
     c->accounted = 0;
-    while (c->txns) sf_flow_call_detach_txn(c->txns);
+    while (c->txns)
+        sf_flow_call_detach_txn(c->txns);
     while (c->dialogs) {
         dialog_t *d = c->dialogs;
         c->dialogs = d->call_next;
@@ -692,6 +709,18 @@ static void call_free(sf_engine_t *e, call_t *c)
     sf_call_unref(&c->pub);
 }
 
+const char *sf_call_diagnosis_text(const sf_call_t *p)
+{
+    if (!p) return NULL;
+    if (p->diagnosis_pending && !p->diagnosis_text) {
+        /* the cache is the call's own; callers hold it const only because
+         * the text is all they read */
+        sf_call_t *w = (sf_call_t *)(uintptr_t)p;
+        w->diagnosis_text = sf_diagnosis_sentence(p);
+    }
+    return p->diagnosis_text;
+}
+
 void sf_call_ref(sf_call_t *p)
 {
     p->refcount++;
@@ -705,6 +734,7 @@ void sf_call_unref(sf_call_t *p)
     free(p->frame_files);
     free(p->endpoints);
     free(p->arrows);
+    if (p->diagnosis_pending) free(p->diagnosis_text);
     sf_arena_free(&c->arena);
     c->engine->call_pool_lent--;
     sf_pool_put(&c->engine->call_pool, c);

@@ -126,7 +126,7 @@ void sf_format_call_json(sf_json_t *j, const sf_call_t *c)
         if (c->problems & (1u << bit)) sf_json_string(j, sf_problem_name(bit));
     sf_json_array_end(j);
     sf_json_key(j, "diagnosis");
-    sf_json_string(j, c->diagnosis_text);
+    sf_json_string(j, sf_call_diagnosis_text(c));
     sf_json_key(j, "frames");
     sf_json_array_begin(j);
     for (uint32_t i = 0; i < c->n_frames; i++)
@@ -228,7 +228,7 @@ void sf_format_call_csv(FILE *f, const sf_call_t *c)
     csv_media(f, &c->answer);
     sf_csv_str(f, call_hold(c) ? "true" : "false", false);
     sf_csv_str(f, c->offer.nat || c->answer.nat ? "true" : "false", false);
-    sf_csv_str(f, c->diagnosis_text, false);
+    sf_csv_str(f, sf_call_diagnosis_text(c), false);
     fputc('\n', f);
 }
 

@@ -144,7 +144,7 @@ static void add_response_times(sf_html_report_t *r, const sf_call_t *c)
  * calls is used up, 2: the whole budget is used up). */
 static bool wants_text(const sf_html_report_t *r, const sf_call_t *c, int *why)
 {
-    bool failed = sf_outcome_failed(c->outcome) || c->diagnosis_text;
+    bool failed = sf_outcome_failed(c->outcome) || sf_call_diagnosis_text(c);
     if (failed && r->text_bytes < SF_HTML_REPORT_TEXT_BUDGET) return true;
     if (r->text_bytes < SF_HTML_REPORT_TEXT_BUDGET_OTHER) return true;
     *why = failed ? 2 : 1;
@@ -184,7 +184,7 @@ static void call_json(sf_html_report_t *r, const sf_call_t *c)
     sf_json_key(j, "retr");
     sf_json_uint(j, c->retransmissions);
     sf_json_key(j, "diag");
-    sf_json_string(j, c->diagnosis_text);
+    sf_json_string(j, sf_call_diagnosis_text(c));
     sf_json_key(j, "partial");
     sf_json_bool(j, c->partial);
     sf_json_key(j, "ep");
@@ -227,7 +227,7 @@ static void call_json(sf_html_report_t *r, const sf_call_t *c)
     int why = 0;
     if (wants_text(r, c, &why)) {
         /* the budget bounds every message, so one huge call cannot overshoot it */
-        uint64_t limit = sf_outcome_failed(c->outcome) || c->diagnosis_text
+        uint64_t limit = sf_outcome_failed(c->outcome) || sf_call_diagnosis_text(c)
                              ? SF_HTML_REPORT_TEXT_BUDGET
                              : SF_HTML_REPORT_TEXT_BUDGET_OTHER;
         r->calls_with_text++;

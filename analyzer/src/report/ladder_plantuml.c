@@ -54,12 +54,12 @@ void sf_ladder_plantuml(FILE *f, const sf_call_t *c, const sf_ladder_opts_t *o)
     }
     if (c->arrows_omitted && c->n_endpoints)
         fprintf(f, "note over P1 : %" PRIu32 " more messages not drawn\n", c->arrows_omitted);
-    if (c->diagnosis_text && c->n_endpoints) {
+    if (sf_call_diagnosis_text(c) && c->n_endpoints) {
         if (c->n_endpoints > 1)
             fprintf(f, "note over P1, P%" PRIu32 " : ", c->n_endpoints);
         else
             fputs("note over P1 : ", f);
-        pu_text(f, c->diagnosis_text);
+        pu_text(f, sf_call_diagnosis_text(c));
         fputc('\n', f);
     }
     fputs("@enduml\n", f);

@@ -100,7 +100,8 @@ static void layout(const sf_call_t *c, layout_t *l)
     unsigned rows = c->n_arrows + (c->arrows_omitted ? 1 : 0);
     l->diag_y = l->rows_y + rows * ROW + 16;
     l->diag_chars = (l->width - 20) / CHAR_W;
-    l->height = l->diag_y + wrap_text(NULL, c->diagnosis_text, 0, 0, l->diag_chars) * LINE_H + 12;
+    l->height =
+        l->diag_y + wrap_text(NULL, sf_call_diagnosis_text(c), 0, 0, l->diag_chars) * LINE_H + 12;
 }
 
 void sf_ladder_svg_size(const sf_call_t *c, unsigned *width, unsigned *height)
@@ -231,7 +232,8 @@ unsigned sf_ladder_svg_element(FILE *f, const sf_call_t *c, const sf_ladder_opts
                 "<text class=\"meta\" x=\"10\" y=\"%u\">%" PRIu32
                 " more messages not drawn</text>\n",
                 l.rows_y + c->n_arrows * ROW + 18, c->arrows_omitted);
-    if (c->diagnosis_text) wrap_text(f, c->diagnosis_text, 10, l.diag_y + 12, l.diag_chars);
+    if (sf_call_diagnosis_text(c))
+        wrap_text(f, sf_call_diagnosis_text(c), 10, l.diag_y + 12, l.diag_chars);
     fputs("</svg>\n", f);
     if (width) *width = l.width;
     return l.height;

@@ -354,9 +354,9 @@ void sf_ladder_text(FILE *f, const sf_call_t *c, const sf_ladder_opts_t *o)
     if (c->arrows_omitted)
         fprintf(f, "(%" PRIu32 " more messages not drawn: the ladder keeps %" PRIu32 ")\n",
                 c->arrows_omitted, c->n_arrows);
-    if (c->diagnosis_text) {
+    if (sf_call_diagnosis_text(c)) {
         fputc('\n', f);
-        wrapped(f, width, "Diagnosis: ", c->diagnosis_text, o->ascii);
+        wrapped(f, width, "Diagnosis: ", sf_call_diagnosis_text(c), o->ascii);
     }
     free(r.cells);
 }
