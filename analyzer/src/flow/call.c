@@ -56,7 +56,7 @@ const char *sf_problem_name(unsigned bit)
     return bit < sizeof names / sizeof names[0] ? names[bit] : NULL;
 }
 
-#define CKEY_MAX 600
+#define CKEY_MAX FLOW_CALL_KEY_MAX
 static size_t ckey(char *k, sf_slice_t cid, sf_slice_t tag)
 {
     uint32_t a = cid.len > 400 ? 400 : cid.len, b = tag.len > 180 ? 180 : tag.len;
@@ -65,6 +65,23 @@ static size_t ckey(char *k, sf_slice_t cid, sf_slice_t tag)
     if (b) memcpy(k + a + 1, tag.p, b);
     k[a + 1 + b] = 0;
     return a + b + 2;
+}
+
+void sf_flow_call_key(sf_engine_t *e, sf_slice_t cid, sf_slice_t tag, flow_keys_t *keys)
+{
+    keys->call.n = (uint32_t)ckey(keys->call_buf, cid, tag);
+    keys->call.h = sf_hash_bytes(3, keys->call_buf, keys->call.n);
+    sf_flow_prefetch_slot(&e->calls, keys->call.h);
+}
+
+call_t *sf_flow_call_find_key(sf_engine_t *e, const flow_keys_t *keys)
+{
+    uint32_t it = 0;
+    call_t *c;
+    while ((c = sf_hmap_next(&e->calls, keys->call.h, &it)))
+        if (c->keylen == keys->call.n && memcmp(c->key, keys->call_buf, keys->call.n) == 0)
+            return c;
+    return NULL;
 }
 
 call_t *sf_flow_call_find(sf_engine_t *e, sf_slice_t cid, sf_slice_t tag)
@@ -80,18 +97,18 @@ call_t *sf_flow_call_find(sf_engine_t *e, sf_slice_t cid, sf_slice_t tag)
 }
 
 call_t *sf_flow_call_create(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_t *m,
-                            bool partial)
+                            const flow_keys_t *keys, bool partial)
 {
-    char k[CKEY_MAX];
     /* A partial call picked up in the middle is keyed by the From tag of
      * the request we saw: the callee's BYE has the callee's tag there. */
-    size_t n = ckey(k, m->call_id, m->from_tag);
+    const char *k = keys->call_buf;
+    size_t n = keys->call.n;
     call_t *c = sf_flow_obj_get(e, &e->call_pool, offsetof(call_t, timer));
     if (!c) return NULL;
     c->engine = e;
     e->call_pool_lent++;
     c->key = sf_flow_key_store(c->key_buf, k, n);
-    c->hash = sf_hash_bytes(3, k, n);
+    c->hash = keys->call.h;
     if (!c->key || !sf_hmap_insert(&e->calls, c->hash, c)) {
         if (c->key) sf_flow_key_free(c->key_buf, c->key);
         e->call_pool_lent--;

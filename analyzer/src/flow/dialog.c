@@ -12,7 +12,7 @@ const char *sf_dialog_state_name(sf_dialog_state_t s)
     return (unsigned)s < SF_DIALOG_STATE_COUNT ? names[s] : "unknown";
 }
 
-#define DKEY_MAX 800
+#define DKEY_MAX FLOW_DIALOG_KEY_MAX
 #define DFIELD_MAX 256
 
 static size_t dkey(char *k, sf_slice_t cid, sf_slice_t a, sf_slice_t b)
@@ -35,6 +35,24 @@ static size_t dkey(char *k, sf_slice_t cid, sf_slice_t a, sf_slice_t b)
     return n;
 }
 
+void sf_flow_dialog_key(sf_engine_t *e, sf_slice_t cid, sf_slice_t t1, sf_slice_t t2,
+                        flow_keys_t *keys)
+{
+    keys->dialog.n = (uint32_t)dkey(keys->dialog_buf, cid, t1, t2);
+    keys->dialog.h = sf_hash_bytes(7, keys->dialog_buf, keys->dialog.n);
+    sf_flow_prefetch_slot(&e->dialogs, keys->dialog.h);
+}
+
+dialog_t *sf_flow_dialog_find_key(sf_engine_t *e, const flow_keys_t *keys)
+{
+    uint32_t it = 0;
+    dialog_t *d;
+    while ((d = sf_hmap_next(&e->dialogs, keys->dialog.h, &it)))
+        if (d->keylen == keys->dialog.n && memcmp(d->key, keys->dialog_buf, keys->dialog.n) == 0)
+            return d;
+    return NULL;
+}
+
 dialog_t *sf_flow_dialog_find(sf_engine_t *e, sf_slice_t cid, sf_slice_t t1, sf_slice_t t2)
 {
     char k[DKEY_MAX];
@@ -47,14 +65,14 @@ dialog_t *sf_flow_dialog_find(sf_engine_t *e, sf_slice_t cid, sf_slice_t t1, sf_
     return NULL;
 }
 
-dialog_t *sf_flow_dialog_create(sf_engine_t *e, sf_slice_t cid, sf_slice_t t1, sf_slice_t t2)
+dialog_t *sf_flow_dialog_create(sf_engine_t *e, const flow_keys_t *keys)
 {
-    char k[DKEY_MAX];
-    size_t n = dkey(k, cid, t1, t2);
+    const char *k = keys->dialog_buf;
+    size_t n = keys->dialog.n;
     dialog_t *d = sf_flow_obj_get(e, &e->dialog_pool, offsetof(dialog_t, timer));
     if (!d) return NULL;
     d->key = sf_flow_key_store(d->key_buf, k, n);
-    d->hash = sf_hash_bytes(7, k, n);
+    d->hash = keys->dialog.h;
     if (!d->key || !sf_hmap_insert(&e->dialogs, d->hash, d)) {
         if (d->key) sf_flow_key_free(d->key_buf, d->key);
         sf_pool_put(&e->dialog_pool, d);

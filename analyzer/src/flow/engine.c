@@ -209,22 +209,33 @@ void sf_engine_push(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_
 {
     int64_t now = ts_ns(meta->ts);
     if (now > e->now) e->now = now;
+    /* Without Call-ID and CSeq nothing can be matched (8.1.1); the message
+     * is still reported. */
+    bool matchable = m->call_id.len && m->has_cseq && !(m->is_request && !m->method.len);
+    /* keys before the timers and the duplicate check: see flow_keys_t */
+    flow_keys_t keys;
+    keys.txn.n = keys.dialog.n = keys.call.n = 0;
+    bool new_call = m->is_request && m->method_id == SF_METHOD_INVITE && !m->to_tag.len;
+    if (matchable) {
+        sf_flow_txn_key(e, m, &keys);
+        if (m->to_tag.len && m->from_tag.len)
+            sf_flow_dialog_key(e, m->call_id, m->from_tag, m->to_tag, &keys);
+        if (new_call) sf_flow_call_key(e, m->call_id, m->from_tag, &keys);
+    }
     run_timers(e);
     uint64_t dup_slot = 0;
     if (e->dups && sf_flow_duplicate(e, meta, m, &dup_slot)) return;
     e->stats.messages++;
 
     sf_msg_info_t info = {.seq = e->stats.messages, .meta = meta, .msg = m};
-    /* Without Call-ID and CSeq nothing can be matched (8.1.1); the message
-     * is still reported. */
-    if (!m->call_id.len || !m->has_cseq || (m->is_request && !m->method.len)) {
+    if (!matchable) {
         emit_message(e, &info, dup_slot);
         return;
     }
 
     bool is_new = false;
     txn_t *inv = NULL;
-    txn_t *t = sf_flow_txn_match(e, m, &is_new, &inv);
+    txn_t *t = sf_flow_txn_match(e, m, &keys, &is_new, &inv);
     bool retrans = false;
     if (t) {
         retrans = sf_flow_txn_seen(e, t, meta, m) && !is_new;
@@ -238,15 +249,15 @@ void sf_engine_push(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_
     /* dialog */
     dialog_t *d = NULL;
     if (m->to_tag.len && m->from_tag.len) {
-        d = sf_flow_dialog_find(e, m->call_id, m->from_tag, m->to_tag);
+        d = sf_flow_dialog_find_key(e, &keys);
         if (!d && !m->is_request && m->status > 100 && m->status < 300 &&
             dialog_creating(m->cseq_method_id) && t && !t->in_dialog) {
             /* 12.1.1: 101-199 with a To tag -> early, 2xx -> confirmed */
-            d = sf_flow_dialog_create(e, m->call_id, m->from_tag, m->to_tag);
+            d = sf_flow_dialog_create(e, &keys);
         }
         if (!d && m->is_request && m->method_id == SF_METHOD_NOTIFY) {
             /* RFC 6665 4.1.2.4: NOTIFY may arrive before the SUBSCRIBE's 2xx */
-            d = sf_flow_dialog_create(e, m->call_id, m->from_tag, m->to_tag);
+            d = sf_flow_dialog_create(e, &keys);
         }
         if (d && !m->is_request && m->status >= 200 && m->status < 300 && t && !t->in_dialog &&
             dialog_creating(m->cseq_method_id))
@@ -267,13 +278,16 @@ void sf_engine_push(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_
                                            : m->cseq_method_id == SF_METHOD_INVITE;
         if (invite_family || (m->to_tag.len && starts_partial_call(m->is_request ? m->method_id
                                                                              : m->cseq_method_id))) {
-            c = sf_flow_call_find(e, m->call_id, m->from_tag);
+            if (!keys.call.n) sf_flow_call_key(e, m->call_id, m->from_tag, &keys);
+            c = sf_flow_call_find_key(e, &keys);
             if (!c && m->to_tag.len) c = sf_flow_call_find(e, m->call_id, m->to_tag);
         }
-        if (!c && m->is_request && m->method_id == SF_METHOD_INVITE && !m->to_tag.len)
-            c = sf_flow_call_create(e, meta, m, false);
-        else if (!c && m->is_request && m->to_tag.len && starts_partial_call(m->method_id))
-            c = sf_flow_call_create(e, meta, m, true); /* mid-call capture */
+        if (!c && new_call) {
+            c = sf_flow_call_create(e, meta, m, &keys, false);
+        } else if (!c && m->is_request && m->to_tag.len && starts_partial_call(m->method_id)) {
+            if (!keys.call.n) sf_flow_call_key(e, m->call_id, m->from_tag, &keys);
+            c = sf_flow_call_create(e, meta, m, &keys, true); /* mid-call capture */
+        }
     }
     if (c) {
         if (t) sf_flow_call_attach_txn(c, t);

@@ -39,7 +39,9 @@ bool sf_flow_duplicate(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_m
              * whatever its Call-ID says; looking a response up creates
              * nothing */
             bool is_new = false;
-            txn_t *t = sf_flow_txn_match(e, m, &is_new, NULL);
+            flow_keys_t keys;
+            sf_flow_txn_key(e, m, &keys);
+            txn_t *t = sf_flow_txn_match(e, m, &keys, &is_new, NULL);
             if (t) c = t->call;
         }
         if ((!c || c->pub.number != f->call) && m->to_tag.len && m->from_tag.len) {

@@ -228,8 +228,39 @@ static inline void sf_flow_key_free(char *buf, char *key)
     if (key != buf) free(key);
 }
 
+/* Key buffer sizes (hostile field lengths are cut to fit) */
+#define FLOW_TXN_KEY_MAX 1024
+#define FLOW_DIALOG_KEY_MAX 800
+#define FLOW_CALL_KEY_MAX 600
+
+/* A table key built and hashed once per message. */
+typedef struct flow_key {
+    uint32_t n; /* 0: not built */
+    uint64_t h;
+} flow_key_t;
+
+/* The keys a message will look up, built before the timers run and the
+ * duplicate check hashes the message, with their table slots prefetched:
+ * the engine's lookups were mostly cache misses on the slots, and this way
+ * the misses overlap that work instead of stalling it. */
+typedef struct flow_keys {
+    flow_key_t txn; /* the first transaction lookup (INVITE's for ACK/CANCEL) */
+    flow_key_t dialog;
+    flow_key_t call; /* Call-ID + From tag, for an initial INVITE */
+    char txn_buf[FLOW_TXN_KEY_MAX];
+    char dialog_buf[FLOW_DIALOG_KEY_MAX];
+    char call_buf[FLOW_CALL_KEY_MAX];
+} flow_keys_t;
+
+static inline void sf_flow_prefetch_slot(const sf_hmap_t *m, uint64_t h)
+{
+    if (m->slots) __builtin_prefetch(&m->slots[(uint32_t)h & m->mask]);
+}
+
 /* transaction.c */
-txn_t *sf_flow_txn_match(sf_engine_t *e, const sf_sip_msg_t *msg, bool *is_new,
+void sf_flow_txn_key(sf_engine_t *e, const sf_sip_msg_t *msg, flow_keys_t *keys);
+/* keys->txn: from sf_flow_txn_key(); its buffer is reused */
+txn_t *sf_flow_txn_match(sf_engine_t *e, const sf_sip_msg_t *msg, flow_keys_t *keys, bool *is_new,
                          txn_t **invite_for_cancel);
 bool sf_flow_txn_seen(sf_engine_t *e, txn_t *t, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg);
 void sf_flow_txn_update(sf_engine_t *e, txn_t *t, const sf_msg_meta_t *meta,
@@ -239,18 +270,23 @@ void sf_flow_txn_free(sf_engine_t *e, txn_t *t);
 void sf_flow_txn_emit(sf_engine_t *e, txn_t *t);
 
 /* dialog.c */
+void sf_flow_dialog_key(sf_engine_t *e, sf_slice_t call_id, sf_slice_t tag1, sf_slice_t tag2,
+                        flow_keys_t *keys);
 dialog_t *sf_flow_dialog_find(sf_engine_t *e, sf_slice_t call_id, sf_slice_t tag1, sf_slice_t tag2);
-dialog_t *sf_flow_dialog_create(sf_engine_t *e, sf_slice_t call_id, sf_slice_t tag1,
-                                sf_slice_t tag2);
+dialog_t *sf_flow_dialog_find_key(sf_engine_t *e, const flow_keys_t *keys);
+dialog_t *sf_flow_dialog_create(sf_engine_t *e, const flow_keys_t *keys);
 void sf_flow_dialog_set_state(sf_engine_t *e, dialog_t *d, sf_dialog_state_t st);
 void sf_flow_dialog_attach(call_t *c, dialog_t *d);
 void sf_flow_dialog_free(sf_engine_t *e, dialog_t *d);
 void sf_flow_dialog_expire(sf_engine_t *e, dialog_t *d);
 
 /* call.c */
+void sf_flow_call_key(sf_engine_t *e, sf_slice_t call_id, sf_slice_t from_tag, flow_keys_t *keys);
 call_t *sf_flow_call_find(sf_engine_t *e, sf_slice_t call_id, sf_slice_t from_tag);
+call_t *sf_flow_call_find_key(sf_engine_t *e, const flow_keys_t *keys);
+/* keys->call must hold the message's Call-ID + From tag key */
 call_t *sf_flow_call_create(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg,
-                            bool partial);
+                            const flow_keys_t *keys, bool partial);
 void sf_flow_call_message(sf_engine_t *e, call_t *c, txn_t *t, dialog_t *d,
                           const sf_msg_meta_t *meta, const sf_sip_msg_t *msg, bool retrans,
                           uint64_t seq);

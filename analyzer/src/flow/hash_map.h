@@ -25,7 +25,7 @@ typedef struct sf_hmap {
 bool sf_hmap_init(sf_hmap_t *m, uint32_t initial_capacity);
 void sf_hmap_free(sf_hmap_t *m);
 
-/* 64-bit FNV-1a style mixing over bytes, never 0. */
+/* 64-bit multiply-fold hash of bytes (not cryptographic), never 0. */
 uint64_t sf_hash_bytes(uint64_t seed, const void *p, size_t n);
 static inline uint64_t sf_hash_fix(uint64_t h)
 {

@@ -18,7 +18,7 @@ const char *sf_txn_state_name(sf_txn_state_t s)
  * looked up with INVITE to find the INVITE they belong to).
  * RFC 2543 fallback (no magic cookie): Call-ID + CSeq number + From tag +
  * top Via (sent-by and branch, whatever it holds) + method. */
-#define KEY_MAX 1024
+#define KEY_MAX FLOW_TXN_KEY_MAX
 #define FIELD_MAX 240
 
 static size_t put_field(char *k, size_t n, sf_slice_t s)
@@ -69,37 +69,48 @@ static txn_t *lookup(sf_engine_t *e, const char *k, size_t n, uint64_t h)
 
 static const sf_slice_t S_INVITE = {"INVITE", 6};
 
-txn_t *sf_flow_txn_match(sf_engine_t *e, const sf_sip_msg_t *m, bool *is_new, txn_t **invite)
+/* The first key a message looks up: a response's CSeq method (17.1.3);
+ * the INVITE's for ACK and CANCEL; else the request's own method. */
+void sf_flow_txn_key(sf_engine_t *e, const sf_sip_msg_t *m, flow_keys_t *keys)
 {
-    char k[KEY_MAX];
-    size_t n;
-    uint64_t h;
+    sf_slice_t method = m->method;
+    if (!m->is_request)
+        method = m->cseq_method;
+    else if (m->method_id == SF_METHOD_ACK || m->method_id == SF_METHOD_CANCEL)
+        method = S_INVITE;
+    keys->txn.n = (uint32_t)build_key(keys->txn_buf, m, method);
+    keys->txn.h = sf_hash_bytes(0, keys->txn_buf, keys->txn.n);
+    sf_flow_prefetch_slot(&e->txns, keys->txn.h);
+}
+
+txn_t *sf_flow_txn_match(sf_engine_t *e, const sf_sip_msg_t *m, flow_keys_t *keys, bool *is_new,
+                         txn_t **invite)
+{
     *is_new = false;
     if (invite) *invite = NULL;
+    if (!m->is_request && m->cseq_method_id == SF_METHOD_ACK) return NULL;
+    char *k = keys->txn_buf;
+    size_t n = keys->txn.n;
+    uint64_t h = keys->txn.h;
+    txn_t *t = lookup(e, k, n, h);
 
-    if (!m->is_request) {
-        /* 17.1.3: a response matches by top Via branch + sent-by + CSeq method */
-        if (m->cseq_method_id == SF_METHOD_ACK) return NULL;
-        n = build_key(k, m, m->cseq_method);
-        return lookup(e, k, n, sf_hash_bytes(0, k, n));
-    }
-
+    /* 17.1.3: a response matches by top Via branch + sent-by + CSeq method */
+    if (!m->is_request) return t;
     if (m->method_id == SF_METHOD_ACK || m->method_id == SF_METHOD_CANCEL) {
-        n = build_key(k, m, S_INVITE);
-        txn_t *inv = lookup(e, k, n, sf_hash_bytes(0, k, n));
+        txn_t *inv = t;
         if (m->method_id == SF_METHOD_ACK && inv && inv->final_code >= 300) {
             /* 17.1.1.3: the ACK for a non-2xx final is part of the INVITE
              * transaction (same branch). For RFC 2543 the To tag must be
              * the one the final response carried: the key covers Call-ID,
              * CSeq, From tag and Via, which is as close as an observer gets. */
-            return inv;
+                return inv;
         }
         if (m->method_id == SF_METHOD_CANCEL && invite) *invite = inv;
+        /* the ACK or CANCEL's own transaction: the key buffer is reused */
+        n = build_key(k, m, m->method);
+        h = sf_hash_bytes(0, k, n);
+        t = lookup(e, k, n, h);
     }
-
-    n = build_key(k, m, m->method);
-    h = sf_hash_bytes(0, k, n);
-    txn_t *t = lookup(e, k, n, h);
     if (t) return t;
 
     t = sf_flow_obj_get(e, &e->txn_pool, offsetof(txn_t, timer));
