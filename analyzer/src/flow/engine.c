@@ -223,6 +223,8 @@ void sf_engine_push(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_
         if (new_call) sf_flow_call_key(e, m->call_id, m->from_tag, &keys);
     }
     run_timers(e);
+    if (keys.txn.n) sf_flow_prefetch_obj(&e->txns, keys.txn.h, sizeof(txn_t));
+    if (keys.dialog.n) sf_flow_prefetch_obj(&e->dialogs, keys.dialog.h, sizeof(dialog_t));
     uint64_t dup_slot = 0;
     if (e->dups && sf_flow_duplicate(e, meta, m, &dup_slot)) return;
     e->stats.messages++;

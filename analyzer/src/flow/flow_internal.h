@@ -257,6 +257,17 @@ static inline void sf_flow_prefetch_slot(const sf_hmap_t *m, uint64_t h)
     if (m->slots) __builtin_prefetch(&m->slots[(uint32_t)h & m->mask]);
 }
 
+/* The second step: once the slot is in cache, the object the slot names
+ * (when its hash matches) is fetched too, whole. */
+static inline void sf_flow_prefetch_obj(const sf_hmap_t *m, uint64_t h, size_t size)
+{
+    if (!m->slots) return;
+    const sf_hmap_slot_t *sl = &m->slots[(uint32_t)h & m->mask];
+    if (sl->hash != h) return;
+    const char *o = sl->obj;
+    for (size_t off = 0; off < size; off += 64) __builtin_prefetch(o + off);
+}
+
 /* transaction.c */
 void sf_flow_txn_key(sf_engine_t *e, const sf_sip_msg_t *msg, flow_keys_t *keys);
 /* keys->txn: from sf_flow_txn_key(); its buffer is reused */
