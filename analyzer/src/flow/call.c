@@ -147,6 +147,7 @@ void sf_flow_call_attach_txn(call_t *c, txn_t *t)
     if (t->call == c) return;
     sf_flow_call_detach_txn(t);
     t->call = c;
+    t->call_number = c->pub.number;
     t->call_prev = NULL;
     t->call_next = c->txns;
     if (c->txns) c->txns->call_prev = t;
@@ -163,6 +164,7 @@ void sf_flow_call_detach_txn(txn_t *t)
         c->txns = t->call_next;
     if (t->call_next) t->call_next->call_prev = t->call_prev;
     t->call = NULL;
+    t->call_number = 0;
     t->call_prev = t->call_next = NULL;
 }
 

@@ -158,6 +158,7 @@ static void run_timers(sf_engine_t *e)
     /* every fire either frees its object or re-arms it later than now */
     for (uint32_t guard = 0; guard < 1000000 && (t = sf_timer_pop_due(&e->timers, e->now)); guard++)
         fire(e, t);
+    sf_timer_prefetch_next(&e->timers, sizeof(txn_t));
 }
 
 /* Over a cap: the objects closest to their deadline go first. */

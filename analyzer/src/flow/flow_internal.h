@@ -63,6 +63,7 @@ typedef struct txn {
     uint64_t *fp; /* fp_inline, or TXN_MAX_FP allocated entries */
     uint64_t fp_inline[TXN_INLINE_FP];
     call_t *call;
+    uint32_t call_number; /* call's, kept here: reading it from a cold call was a miss */
     struct txn *call_prev, *call_next; /* the call's transaction list */
     reg_t *reg;
     struct txn *reg_prev, *reg_next;

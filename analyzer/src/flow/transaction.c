@@ -263,7 +263,7 @@ void sf_flow_txn_emit(sf_engine_t *e, txn_t *t)
         .file = t->file,
         .response_ms = t->final_code && t->req_sent ? (t->final_ns - t->first_ns) / 1000000 : -1,
         .retransmissions = t->retransmissions,
-        .call = t->call ? t->call->pub.number : 0,
+        .call = t->call_number,
     };
     e->sink.txn_done(e->sink.user, &info);
 }
