@@ -95,6 +95,43 @@ static const char *const hdr_lower[SF_HDR_COUNT] = {
     [SF_HDR_MIN_SE] = "min-se",
 };
 
+/* The same, zero-padded to 16 bytes, for sf_sip_hdr_from_block(); names
+ * of 16 bytes or more are left to the byte-wise compare. */
+static const char hdr_lower16[SF_HDR_COUNT][16] = {
+    [SF_HDR_OTHER] = "",
+    [SF_HDR_VIA] = "via",
+    [SF_HDR_FROM] = "from",
+    [SF_HDR_TO] = "to",
+    [SF_HDR_CALL_ID] = "call-id",
+    [SF_HDR_CSEQ] = "cseq",
+    [SF_HDR_CONTENT_LENGTH] = "content-length",
+    [SF_HDR_CONTENT_TYPE] = "content-type",
+    [SF_HDR_CONTACT] = "contact",
+    [SF_HDR_SUBJECT] = "subject",
+    [SF_HDR_SUPPORTED] = "supported",
+    [SF_HDR_EVENT] = "event",
+    [SF_HDR_ALLOW_EVENTS] = "allow-events",
+    [SF_HDR_REFER_TO] = "refer-to",
+    [SF_HDR_REFERRED_BY] = "referred-by",
+    [SF_HDR_SESSION_EXPIRES] = "session-expires",
+    [SF_HDR_IDENTITY] = "identity",
+    [SF_HDR_ROUTE] = "route",
+    [SF_HDR_RECORD_ROUTE] = "record-route",
+    [SF_HDR_MAX_FORWARDS] = "max-forwards",
+    [SF_HDR_EXPIRES] = "expires",
+    [SF_HDR_REASON] = "reason",
+    [SF_HDR_WARNING] = "warning",
+    [SF_HDR_USER_AGENT] = "user-agent",
+    [SF_HDR_SERVER] = "server",
+    [SF_HDR_DIVERSION] = "diversion",
+    [SF_HDR_HISTORY_INFO] = "history-info",
+    [SF_HDR_AUTHORIZATION] = "authorization",
+    [SF_HDR_RSEQ] = "rseq",
+    [SF_HDR_RACK] = "rack",
+    [SF_HDR_REQUIRE] = "require",
+    [SF_HDR_MIN_SE] = "min-se",
+};
+
 /* Compares the name with the canonical spelling of id, ignoring case.
  * OR-ing 0x20 lower-cases letters and leaves '-' and digits alone; no
  * other byte can turn into one of the letters, '-' or a digit that way
@@ -160,94 +197,134 @@ static sf_sip_hdr_t compact(char c)
     }
 }
 
-sf_sip_hdr_t sf_sip_hdr_from_name(const char *n, uint32_t len)
+/* The only id the name can have, judged by its length and one or two
+ * bytes; the caller still compares the whole name (len >= 1). */
+static inline sf_sip_hdr_t candidate(const char *n, uint32_t len)
 {
-    if (!n || len == 0) return SF_HDR_OTHER;
     char c = sf_lower(n[0]);
     switch (len) {
     case 1:
         return compact(c);
     case 2:
-        return c == 't' ? is(n, len, SF_HDR_TO) : SF_HDR_OTHER;
+        return c == 't' ? SF_HDR_TO : SF_HDR_OTHER;
     case 3:
-        return c == 'v' ? is(n, len, SF_HDR_VIA) : SF_HDR_OTHER;
+        return c == 'v' ? SF_HDR_VIA : SF_HDR_OTHER;
     case 4:
-        if (c == 'f') return is(n, len, SF_HDR_FROM);
-        if (c == 'c') return is(n, len, SF_HDR_CSEQ);
+        if (c == 'f') return SF_HDR_FROM;
+        if (c == 'c') return SF_HDR_CSEQ;
         if (c == 'r') {
-            if (sf_lower(n[1]) == 's') return is(n, len, SF_HDR_RSEQ);
-            return is(n, len, SF_HDR_RACK);
+            if (sf_lower(n[1]) == 's') return SF_HDR_RSEQ;
+            return SF_HDR_RACK;
         }
         return SF_HDR_OTHER;
     case 5:
-        if (c == 'r') return is(n, len, SF_HDR_ROUTE);
-        if (c == 'e') return is(n, len, SF_HDR_EVENT);
+        if (c == 'r') return SF_HDR_ROUTE;
+        if (c == 'e') return SF_HDR_EVENT;
         return SF_HDR_OTHER;
     case 6:
-        if (c == 'r') return is(n, len, SF_HDR_REASON);
-        if (c == 's') return is(n, len, SF_HDR_SERVER);
-        if (c == 'm') return is(n, len, SF_HDR_MIN_SE);
+        if (c == 'r') return SF_HDR_REASON;
+        if (c == 's') return SF_HDR_SERVER;
+        if (c == 'm') return SF_HDR_MIN_SE;
         return SF_HDR_OTHER;
     case 7:
         switch (c) {
         case 'c':
-            if (sf_lower(n[1]) == 'a') return is(n, len, SF_HDR_CALL_ID);
-            return is(n, len, SF_HDR_CONTACT);
+            if (sf_lower(n[1]) == 'a') return SF_HDR_CALL_ID;
+            return SF_HDR_CONTACT;
         case 's':
-            return is(n, len, SF_HDR_SUBJECT);
+            return SF_HDR_SUBJECT;
         case 'e':
-            return is(n, len, SF_HDR_EXPIRES);
+            return SF_HDR_EXPIRES;
         case 'w':
-            return is(n, len, SF_HDR_WARNING);
+            return SF_HDR_WARNING;
         case 'r':
-            return is(n, len, SF_HDR_REQUIRE);
+            return SF_HDR_REQUIRE;
         default:
             return SF_HDR_OTHER;
         }
     case 8:
-        if (c == 'r') return is(n, len, SF_HDR_REFER_TO);
-        if (c == 'i') return is(n, len, SF_HDR_IDENTITY);
+        if (c == 'r') return SF_HDR_REFER_TO;
+        if (c == 'i') return SF_HDR_IDENTITY;
         return SF_HDR_OTHER;
     case 9:
-        if (c == 's') return is(n, len, SF_HDR_SUPPORTED);
-        if (c == 'd') return is(n, len, SF_HDR_DIVERSION);
+        if (c == 's') return SF_HDR_SUPPORTED;
+        if (c == 'd') return SF_HDR_DIVERSION;
         return SF_HDR_OTHER;
     case 10:
-        return c == 'u' ? is(n, len, SF_HDR_USER_AGENT) : SF_HDR_OTHER;
+        return c == 'u' ? SF_HDR_USER_AGENT : SF_HDR_OTHER;
     case 11:
-        return c == 'r' ? is(n, len, SF_HDR_REFERRED_BY) : SF_HDR_OTHER;
+        return c == 'r' ? SF_HDR_REFERRED_BY : SF_HDR_OTHER;
     case 12:
         switch (c) {
         case 'c':
-            return is(n, len, SF_HDR_CONTENT_TYPE);
+            return SF_HDR_CONTENT_TYPE;
         case 'a':
-            return is(n, len, SF_HDR_ALLOW_EVENTS);
+            return SF_HDR_ALLOW_EVENTS;
         case 'r':
-            return is(n, len, SF_HDR_RECORD_ROUTE);
+            return SF_HDR_RECORD_ROUTE;
         case 'm':
-            return is(n, len, SF_HDR_MAX_FORWARDS);
+            return SF_HDR_MAX_FORWARDS;
         case 'h':
-            return is(n, len, SF_HDR_HISTORY_INFO);
+            return SF_HDR_HISTORY_INFO;
         default:
             return SF_HDR_OTHER;
         }
     case 13:
-        return c == 'a' ? is(n, len, SF_HDR_AUTHORIZATION) : SF_HDR_OTHER;
+        return c == 'a' ? SF_HDR_AUTHORIZATION : SF_HDR_OTHER;
     case 14:
-        return c == 'c' ? is(n, len, SF_HDR_CONTENT_LENGTH) : SF_HDR_OTHER;
+        return c == 'c' ? SF_HDR_CONTENT_LENGTH : SF_HDR_OTHER;
     case 15:
-        return c == 's' ? is(n, len, SF_HDR_SESSION_EXPIRES) : SF_HDR_OTHER;
+        return c == 's' ? SF_HDR_SESSION_EXPIRES : SF_HDR_OTHER;
     case 16:
-        if (c == 'c') return is(n, len, SF_HDR_CONTENT_ENCODING);
-        if (c == 'w') return is(n, len, SF_HDR_WWW_AUTHENTICATE);
+        if (c == 'c') return SF_HDR_CONTENT_ENCODING;
+        if (c == 'w') return SF_HDR_WWW_AUTHENTICATE;
         return SF_HDR_OTHER;
     case 18:
-        return c == 'p' ? is(n, len, SF_HDR_PROXY_AUTHENTICATE) : SF_HDR_OTHER;
+        return c == 'p' ? SF_HDR_PROXY_AUTHENTICATE : SF_HDR_OTHER;
     case 19:
         if (c != 'p') return SF_HDR_OTHER;
-        if (sf_lower(n[2]) == 'a') return is(n, len, SF_HDR_P_ASSERTED_IDENTITY);
-        return is(n, len, SF_HDR_PROXY_AUTHORIZATION);
+        if (sf_lower(n[2]) == 'a') return SF_HDR_P_ASSERTED_IDENTITY;
+        return SF_HDR_PROXY_AUTHORIZATION;
     default:
         return SF_HDR_OTHER;
     }
+}
+
+sf_sip_hdr_t sf_sip_hdr_from_name(const char *n, uint32_t len)
+{
+    if (!n || len == 0) return SF_HDR_OTHER;
+    sf_sip_hdr_t id = candidate(n, len);
+    /* a compact form is decided by its one byte */
+    if (id == SF_HDR_OTHER || len == 1) return id;
+    return is(n, len, id);
+}
+
+sf_sip_hdr_t sf_sip_hdr_from_block(const char *p, uint32_t *name_len)
+{
+#if defined(__SSE2__)
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    unsigned colon = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
+    if (!colon) return SF_HDR_COUNT;
+    uint32_t k = (uint32_t)__builtin_ctz(colon);
+    if (k == 0) return SF_HDR_COUNT;
+    sf_sip_hdr_t id = candidate(p, k);
+    if (id == SF_HDR_OTHER) return SF_HDR_COUNT;
+    if (k > 1) {
+        /* hdr_lower16[id] holds the name zero-padded to 16 bytes; letters
+         * (the bytes with 0x40 set) compare with 0x20 OR-ed into the input
+         * byte, everything else ('-') exactly, so only the two cases of a
+         * letter match it (a CR, 0x0d, cannot pass for '-', 0x2d) */
+        __m128i pat = _mm_loadu_si128((const __m128i *)(const void *)hdr_lower16[id]);
+        __m128i fold = _mm_srli_epi16(_mm_and_si128(pat, _mm_set1_epi8(0x40)), 1);
+        unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(v, fold), pat));
+        unsigned want = (1u << k) - 1u;
+        if ((eq & want) != want) return SF_HDR_COUNT;
+    }
+    *name_len = k;
+    return id;
+#else
+    (void)p;
+    (void)name_len;
+    return SF_HDR_COUNT;
+#endif
 }

@@ -90,6 +90,21 @@ static bool is_wsp(char c)
     return c == ' ' || c == '\t';
 }
 
+/* End of the logical header line that continues at q: the first LF not
+ * followed by SP/HT (RFC 3261 7.3.1: folding), or end. */
+static inline const char *logical_eol(const char *buf, const char *q, const char *end)
+{
+    for (;;) {
+        const char *lf = sf_find_byte(buf, q, end, '\n');
+        if (!lf) return end;
+        if (lf + 1 < end && is_wsp(lf[1])) {
+            q = lf + 1;
+            continue;
+        }
+        return lf;
+    }
+}
+
 /* Start line that the strict scan refused: decide whether it is still SIP
  * (the line begins with "SIP/" or ends with a "SIP/x.y" version) and name
  * the defect, or return false when it is not SIP at all. */
@@ -322,7 +337,7 @@ static void content_length(sf_sip_msg_t *m, sf_slice_t v, const char *line)
 static void via(sf_sip_msg_t *m, sf_slice_t v, const char *line)
 {
     /* fast path: one value per line (no comma at all) */
-    if (v.len && !memchr(v.p, ',', v.len)) {
+    if (v.len && !sf_find_byte(m->buf, v.p, v.p + v.len, ',')) {
         m->n_via++;
         if (!m->via.present) {
             const char *err = sf_sip_via_parse(v, &m->via, NULL);
@@ -443,47 +458,42 @@ bool sf_sip_parse(sf_sip_parser_t *p, const char *buf, uint32_t len, sf_sip_msg_
             ended = true;
             break;
         }
-        /* logical line end: LF not followed by SP/HT (RFC 3261 7.3.1) */
-        const char *q = line, *eol;
-        for (;;) {
-            const char *lf = memchr(q, '\n', (size_t)(end - q));
-            if (!lf) {
-                eol = end;
-                break;
-            }
-            if (lf + 1 < end && is_wsp(lf[1])) {
-                q = lf + 1;
+        const char *eol, *name_end, *c;
+        uint32_t next, k;
+        sf_sip_hdr_t id = end - line >= 16 ? sf_sip_hdr_from_block(line, &k) : SF_HDR_COUNT;
+        if (id != SF_HDR_COUNT) {
+            /* known name directly followed by ':' (no LF in it) */
+            name_end = c = line + k;
+            eol = logical_eol(buf, c + 1, end);
+            next = (uint32_t)(eol - buf) + (eol < end ? 1 : 0);
+        } else {
+            eol = logical_eol(buf, line, end);
+            next = (uint32_t)(eol - buf) + (eol < end ? 1 : 0);
+            if (is_wsp(line[0])) {
+                flag(m, "continuation line without a header", line);
+                pos = next;
                 continue;
             }
-            eol = lf;
-            break;
-        }
-        uint32_t next = (uint32_t)(eol - buf) + (eol < end ? 1 : 0);
-        if (is_wsp(line[0])) {
-            flag(m, "continuation line without a header", line);
-            pos = next;
-            continue;
-        }
-        const char *c = line;
-        while (c < eol && sf_cc_is((unsigned char)*c, SF_CC_TOKEN))
-            c++;
-        const char *name_end = c;
-        while (c < eol && is_wsp(*c))
-            c++; /* "Via  :" (RFC 3261 7.3.1 allows it) */
-        if (c >= eol || *c != ':' || name_end == line) {
-            bool colon = memchr(line, ':', (size_t)(eol - line)) != NULL;
-            flag(m, colon ? "header name is not a token" : "header line without colon", line);
-            pos = next;
-            continue;
+            uint32_t ll = (uint32_t)(eol - line);
+            name_end = line + sf_span(line, 0, ll, SF_CC_TOKEN);
+            c = name_end;
+            while (c < eol && is_wsp(*c))
+                c++; /* "Via  :" (RFC 3261 7.3.1 allows it) */
+            if (c >= eol || *c != ':' || name_end == line) {
+                bool colon = memchr(line, ':', ll) != NULL;
+                flag(m, colon ? "header name is not a token" : "header line without colon", line);
+                pos = next;
+                continue;
+            }
+            id = sf_sip_hdr_from_name(line, (uint32_t)(name_end - line));
         }
         const char *v = c + 1, *ve = eol;
-        while (v < ve && (is_wsp(*v) || *v == '\r' || *v == '\n'))
+        while (v < ve && sf_cc_is((unsigned char)*v, SF_CC_LWS))
             v++;
-        while (ve > v && (is_wsp(ve[-1]) || ve[-1] == '\r' || ve[-1] == '\n'))
+        while (ve > v && sf_cc_is((unsigned char)ve[-1], SF_CC_LWS))
             ve--;
         sf_slice_t name = sf_mk_slice(line, (uint32_t)(name_end - line));
         sf_slice_t value = sf_mk_slice(v, (uint32_t)(ve - v));
-        sf_sip_hdr_t id = sf_sip_hdr_from_name(name.p, name.len);
         if (indexing) {
             if (n == p->cap && !grow(p)) {
                 indexing = false;
