@@ -206,10 +206,7 @@ static bool tag_param(sf_slice_t params, sf_slice_t *tag)
     const char *s = params.p;
     uint32_t len = params.len;
     if (len > 5 && memcmp(s, ";tag=", 5) == 0 && s[5] != '"') {
-        uint32_t i = 5;
-        while (i < len && !sf_cc_is((unsigned char)s[i], SF_CC_PSTOP))
-            i++;
-        if (i == len) {
+        if (sf_pstop_find(s, 5, len) == len) {
             *tag = sf_mk_slice(s + 5, len - 5);
             return true;
         }
