@@ -97,7 +97,7 @@ static const char *const hdr_lower[SF_HDR_COUNT] = {
 
 /* The same, zero-padded to 16 bytes, for sf_sip_hdr_from_block(); names
  * of 16 bytes or more are left to the byte-wise compare. */
-static const char hdr_lower16[SF_HDR_COUNT][16] = {
+const char sf_sip_hdr_lower16[SF_HDR_COUNT][16] = {
     [SF_HDR_OTHER] = "",
     [SF_HDR_VIA] = "via",
     [SF_HDR_FROM] = "from",
@@ -132,6 +132,44 @@ static const char hdr_lower16[SF_HDR_COUNT][16] = {
     [SF_HDR_MIN_SE] = "min-se",
 };
 
+/* Candidate id of a name of length 2..15 by its length and first byte
+ * (bits 0-4, so both cases land in one slot), for sf_sip_hdr_from_block():
+ * the whole name is compared afterwards. Two slots hold two names each
+ * and are settled by the second byte. */
+#define SF_HC(c) ((c)&0x1f)
+const uint8_t sf_sip_hdr_cand16[16][32] = {
+    [2][SF_HC('t')] = SF_HDR_TO,
+    [3][SF_HC('v')] = SF_HDR_VIA,
+    [4][SF_HC('c')] = SF_HDR_CSEQ,
+    [4][SF_HC('f')] = SF_HDR_FROM,
+    [4][SF_HC('r')] = SF_HDR_AMBIGUOUS, /* rseq, rack */
+    [5][SF_HC('e')] = SF_HDR_EVENT,
+    [5][SF_HC('r')] = SF_HDR_ROUTE,
+    [6][SF_HC('m')] = SF_HDR_MIN_SE,
+    [6][SF_HC('r')] = SF_HDR_REASON,
+    [6][SF_HC('s')] = SF_HDR_SERVER,
+    [7][SF_HC('c')] = SF_HDR_AMBIGUOUS, /* call-id, contact */
+    [7][SF_HC('e')] = SF_HDR_EXPIRES,
+    [7][SF_HC('r')] = SF_HDR_REQUIRE,
+    [7][SF_HC('s')] = SF_HDR_SUBJECT,
+    [7][SF_HC('w')] = SF_HDR_WARNING,
+    [8][SF_HC('i')] = SF_HDR_IDENTITY,
+    [8][SF_HC('r')] = SF_HDR_REFER_TO,
+    [9][SF_HC('d')] = SF_HDR_DIVERSION,
+    [9][SF_HC('s')] = SF_HDR_SUPPORTED,
+    [10][SF_HC('u')] = SF_HDR_USER_AGENT,
+    [11][SF_HC('r')] = SF_HDR_REFERRED_BY,
+    [12][SF_HC('a')] = SF_HDR_ALLOW_EVENTS,
+    [12][SF_HC('c')] = SF_HDR_CONTENT_TYPE,
+    [12][SF_HC('h')] = SF_HDR_HISTORY_INFO,
+    [12][SF_HC('m')] = SF_HDR_MAX_FORWARDS,
+    [12][SF_HC('r')] = SF_HDR_RECORD_ROUTE,
+    [13][SF_HC('a')] = SF_HDR_AUTHORIZATION,
+    [14][SF_HC('c')] = SF_HDR_CONTENT_LENGTH,
+    [15][SF_HC('s')] = SF_HDR_SESSION_EXPIRES,
+};
+#undef SF_HC
+
 /* Compares the name with the canonical spelling of id, ignoring case.
  * OR-ing 0x20 lower-cases letters and leaves '-' and digits alone; no
  * other byte can turn into one of the letters, '-' or a digit that way
@@ -157,7 +195,7 @@ static sf_sip_hdr_t is(const char *name, uint32_t len, sf_sip_hdr_t id)
     return id;
 }
 
-static sf_sip_hdr_t compact(char c)
+sf_sip_hdr_t sf_sip_hdr_compact(char c)
 {
     switch (c) {
     case 'v':
@@ -204,7 +242,7 @@ static inline sf_sip_hdr_t candidate(const char *n, uint32_t len)
     char c = sf_lower(n[0]);
     switch (len) {
     case 1:
-        return compact(c);
+        return sf_sip_hdr_compact(c);
     case 2:
         return c == 't' ? SF_HDR_TO : SF_HDR_OTHER;
     case 3:
@@ -297,34 +335,4 @@ sf_sip_hdr_t sf_sip_hdr_from_name(const char *n, uint32_t len)
     /* a compact form is decided by its one byte */
     if (id == SF_HDR_OTHER || len == 1) return id;
     return is(n, len, id);
-}
-
-sf_sip_hdr_t sf_sip_hdr_from_block(const char *p, uint32_t *name_len)
-{
-#if defined(__SSE2__)
-    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
-    unsigned colon = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
-    if (!colon) return SF_HDR_COUNT;
-    uint32_t k = (uint32_t)__builtin_ctz(colon);
-    if (k == 0) return SF_HDR_COUNT;
-    sf_sip_hdr_t id = candidate(p, k);
-    if (id == SF_HDR_OTHER) return SF_HDR_COUNT;
-    if (k > 1) {
-        /* hdr_lower16[id] holds the name zero-padded to 16 bytes; letters
-         * (the bytes with 0x40 set) compare with 0x20 OR-ed into the input
-         * byte, everything else ('-') exactly, so only the two cases of a
-         * letter match it (a CR, 0x0d, cannot pass for '-', 0x2d) */
-        __m128i pat = _mm_loadu_si128((const __m128i *)(const void *)hdr_lower16[id]);
-        __m128i fold = _mm_srli_epi16(_mm_and_si128(pat, _mm_set1_epi8(0x40)), 1);
-        unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(v, fold), pat));
-        unsigned want = (1u << k) - 1u;
-        if ((eq & want) != want) return SF_HDR_COUNT;
-    }
-    *name_len = k;
-    return id;
-#else
-    (void)p;
-    (void)name_len;
-    return SF_HDR_COUNT;
-#endif
 }

@@ -257,11 +257,56 @@ static inline bool sf_param_next_inline(sf_slice_t *rest, sf_sip_param_t *out)
     return true;
 }
 
+/* Tables of header_names.c for sf_sip_hdr_from_block(). */
+#define SF_HDR_AMBIGUOUS 0xffu
+extern const uint8_t sf_sip_hdr_cand16[16][32];
+extern const char sf_sip_hdr_lower16[SF_HDR_COUNT][16];
+sf_sip_hdr_t sf_sip_hdr_compact(char c); /* 'v' -> SF_HDR_VIA ... */
+
 /* Header line fast path for sf_sip_parse(): p has at least 16 readable
  * bytes. When a ':' among them ends a known header name (any case, no
  * white space before the colon), returns its id and sets *name_len;
- * otherwise SF_HDR_COUNT, and the caller takes the general path. */
-sf_sip_hdr_t sf_sip_hdr_from_block(const char *p, uint32_t *name_len);
+ * otherwise SF_HDR_COUNT, and the caller takes the general path (which
+ * gives the same answer, one byte at a time). */
+static inline sf_sip_hdr_t sf_sip_hdr_from_block(const char *p, uint32_t *name_len)
+{
+#if defined(__SSE2__)
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    unsigned colon = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(':')));
+    uint32_t k = colon ? (uint32_t)__builtin_ctz(colon) : 0;
+    if (k < 2) {
+        if (k == 0) return SF_HDR_COUNT;
+        sf_sip_hdr_t id = sf_sip_hdr_compact(sf_lower(p[0]));
+        if (id == SF_HDR_OTHER) return SF_HDR_COUNT;
+        *name_len = 1;
+        return id;
+    }
+    unsigned id = sf_sip_hdr_cand16[k][(unsigned char)p[0] & 0x1f];
+    if (id == 0) return SF_HDR_COUNT;
+    if (id == SF_HDR_AMBIGUOUS) {
+        char c1 = (char)(p[1] | 0x20);
+        if (k == 4)
+            id = c1 == 's' ? SF_HDR_RSEQ : SF_HDR_RACK;
+        else
+            id = c1 == 'a' ? SF_HDR_CALL_ID : SF_HDR_CONTACT;
+    }
+    /* sf_sip_hdr_lower16[id] holds the name zero-padded to 16 bytes;
+     * letters (the bytes with 0x40 set) compare with 0x20 OR-ed into the
+     * input byte, everything else ('-') exactly, so only the two cases of
+     * a letter match (a CR, 0x0d, cannot pass for '-', 0x2d) */
+    __m128i pat = _mm_loadu_si128((const __m128i *)(const void *)sf_sip_hdr_lower16[id]);
+    __m128i fold = _mm_srli_epi16(_mm_and_si128(pat, _mm_set1_epi8(0x40)), 1);
+    unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_or_si128(v, fold), pat));
+    unsigned want = (1u << k) - 1u;
+    if ((eq & want) != want) return SF_HDR_COUNT;
+    *name_len = k;
+    return (sf_sip_hdr_t)id;
+#else
+    (void)p;
+    (void)name_len;
+    return SF_HDR_COUNT;
+#endif
+}
 
 /* Longest start line sf_sip_start_line_check() waits for. */
 #define SF_SIP_MAX_START_LINE 8192u
