@@ -418,10 +418,10 @@ bool sf_sip_parse(sf_sip_parser_t *p, const char *buf, uint32_t len, sf_sip_msg_
             } else if ((sl.uri.len > 4 && sf_ieq_lit(sl.uri.p, "sip:", 4)) ||
                        (sl.uri.len > 5 && sf_ieq_lit(sl.uri.p, "sips:", 5))) {
                 /* '?' may appear in the user part: look after the last '@' */
-                uint32_t k = sl.uri.len;
-                while (k > 0 && sl.uri.p[k - 1] != '@')
-                    k--;
-                if (memchr(sl.uri.p + k, '?', sl.uri.len - k))
+                const char *ue = sl.uri.p + sl.uri.len;
+                const char *at = sf_rfind_byte(sl.uri.p, ue, '@');
+                const char *from = at ? at + 1 : sl.uri.p;
+                if (sf_find_byte(buf, from, ue, '?'))
                     flag(m, "Request-URI: headers not allowed", sl.uri.p);
             }
         } else {

@@ -145,6 +145,36 @@ static inline const char *sf_find_byte(const char *lo, const char *p, const char
     return NULL;
 }
 
+/* Last c in [p, end), or NULL (memrchr is not standard C). */
+static inline const char *sf_rfind_byte(const char *p, const char *end, char c)
+{
+#if defined(__SSE2__)
+    if (end - p >= 16) {
+        const __m128i needle = _mm_set1_epi8(c);
+        const char *b = end;
+        while (b - p >= 16) {
+            b -= 16;
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)b);
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, needle));
+            if (m) return b + 31 - __builtin_clz(m);
+        }
+        if (b > p) {
+            /* the bytes [p, b) not yet looked at, from a block at p */
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, needle));
+            m &= (1u << (unsigned)(b - p)) - 1u;
+            if (m) return p + 31 - __builtin_clz(m);
+        }
+        return NULL;
+    }
+#endif
+    while (end > p) {
+        end--;
+        if (*end == c) return end;
+    }
+    return NULL;
+}
+
 /* sf_sip_trim(), inlined for the parser's own callers. */
 static inline sf_slice_t sf_trim_lws(sf_slice_t s)
 {
