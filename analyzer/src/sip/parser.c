@@ -300,8 +300,7 @@ static void cseq(sf_sip_msg_t *m, sf_slice_t v, const char *line)
     while (i < v.len && (is_wsp(v.p[i]) || v.p[i] == '\r' || v.p[i] == '\n'))
         i++;
     uint32_t t0 = i;
-    while (i < v.len && sf_cc_is((unsigned char)v.p[i], SF_CC_TOKEN))
-        i++;
+    i = sf_span(v.p, i, v.len, SF_CC_TOKEN);
     m->cseq_method = sf_mk_slice(v.p + t0, i - t0);
     m->cseq_method_id = sf_sip_method_from(m->cseq_method);
     if (t0 == i)
@@ -314,12 +313,16 @@ static void cseq(sf_sip_msg_t *m, sf_slice_t v, const char *line)
 
 static void content_length(sf_sip_msg_t *m, sf_slice_t v, const char *line)
 {
-    uint64_t n;
+    uint64_t n = 0;
+    uint32_t k = 0;
+    if (v.len <= 9) /* the usual few digits: no overflow possible */
+        for (; k < v.len && (unsigned char)(v.p[k] - '0') <= 9; k++)
+            n = n * 10 + (uint64_t)(v.p[k] - '0');
     /* bounded well above any message size so the value fits int64 */
-    if (!sf_sip_parse_uint(v, 0xffffffffull, &n)) {
+    if ((k == 0 || k != v.len) && !sf_sip_parse_uint(v, 0xffffffffull, &n)) {
         bool digits = v.len > 0;
-        for (uint32_t k = 0; k < v.len; k++)
-            if (v.p[k] < '0' || v.p[k] > '9') digits = false;
+        for (uint32_t j = 0; j < v.len; j++)
+            if (v.p[j] < '0' || v.p[j] > '9') digits = false;
         flag(m, digits ? "Content-Length: too large" : "Content-Length: not a number", line);
         return;
     }

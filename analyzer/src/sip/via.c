@@ -36,6 +36,30 @@ static inline bool sip20_slash(const char *s)
 #endif
 }
 
+/* The n (4..8) bytes at p equal lit, read as two overlapping 4-byte
+ * words; with fold 0x20 in every byte, case-insensitively for a literal
+ * of lower-case letters only (OR-ing 0x20 maps exactly the two cases of a
+ * letter onto it). */
+static inline bool words_eq(const char *p, const char *lit, uint32_t n, uint32_t fold)
+{
+    uint32_t a, b, x, y;
+    memcpy(&a, p, 4);
+    memcpy(&b, p + n - 4, 4);
+    memcpy(&x, lit, 4);
+    memcpy(&y, lit + n - 4, 4);
+    return ((a | fold) == x) & ((b | fold) == y);
+}
+
+static inline bool word_eq(const char *p, const char *lit, uint32_t n)
+{
+    return words_eq(p, lit, n, 0);
+}
+
+static inline bool letters_ieq(const char *p, const char *lit, uint32_t n)
+{
+    return words_eq(p, lit, n, 0x20202020u);
+}
+
 const char *sf_sip_via_parse(sf_slice_t v, sf_sip_via_t *out, sf_slice_t *params)
 {
     v = sf_slice_safe(v);
@@ -106,13 +130,13 @@ const char *sf_sip_via_parse(sf_slice_t v, sf_sip_via_t *out, sf_slice_t *params
          * ";rport" is distinguishable from no rport (RFC 3581) */
         sf_slice_t val = prm.has_value ? prm.value : sf_mk_slice(prm.name.p + prm.name.len, 0);
         uint32_t nl = prm.name.len;
-        char c0 = (char)(prm.name.p[0] | 0x20);
-        if (nl == 6 && c0 == 'b' && sf_ieq_lit(prm.name.p, "branch", 6)) {
+        const char *pn = prm.name.p;
+        if (nl == 6 && letters_ieq(pn, "branch", 6)) {
             out->branch = val;
-            out->rfc3261_branch = val.len >= 7 && memcmp(val.p, "z9hG4bK", 7) == 0;
-        } else if (nl == 8 && c0 == 'r' && sf_ieq_lit(prm.name.p, "received", 8)) {
+            out->rfc3261_branch = val.len >= 7 && word_eq(val.p, "z9hG4bK", 7);
+        } else if (nl == 8 && letters_ieq(pn, "received", 8)) {
             out->received = val;
-        } else if (nl == 5 && c0 == 'r' && sf_ieq_lit(prm.name.p, "rport", 5)) {
+        } else if (nl == 5 && letters_ieq(pn, "rport", 5)) {
             out->rport = val;
         }
     }
