@@ -95,6 +95,81 @@ static const char *const hdr_lower[SF_HDR_COUNT] = {
     [SF_HDR_MIN_SE] = "min-se",
 };
 
+/* The same, zero-padded to 16 bytes, for sf_sip_hdr_from_block(); names
+ * of 16 bytes or more are left to the byte-wise compare. */
+const char sf_sip_hdr_lower16[SF_HDR_COUNT][16] = {
+    [SF_HDR_OTHER] = "",
+    [SF_HDR_VIA] = "via",
+    [SF_HDR_FROM] = "from",
+    [SF_HDR_TO] = "to",
+    [SF_HDR_CALL_ID] = "call-id",
+    [SF_HDR_CSEQ] = "cseq",
+    [SF_HDR_CONTENT_LENGTH] = "content-length",
+    [SF_HDR_CONTENT_TYPE] = "content-type",
+    [SF_HDR_CONTACT] = "contact",
+    [SF_HDR_SUBJECT] = "subject",
+    [SF_HDR_SUPPORTED] = "supported",
+    [SF_HDR_EVENT] = "event",
+    [SF_HDR_ALLOW_EVENTS] = "allow-events",
+    [SF_HDR_REFER_TO] = "refer-to",
+    [SF_HDR_REFERRED_BY] = "referred-by",
+    [SF_HDR_SESSION_EXPIRES] = "session-expires",
+    [SF_HDR_IDENTITY] = "identity",
+    [SF_HDR_ROUTE] = "route",
+    [SF_HDR_RECORD_ROUTE] = "record-route",
+    [SF_HDR_MAX_FORWARDS] = "max-forwards",
+    [SF_HDR_EXPIRES] = "expires",
+    [SF_HDR_REASON] = "reason",
+    [SF_HDR_WARNING] = "warning",
+    [SF_HDR_USER_AGENT] = "user-agent",
+    [SF_HDR_SERVER] = "server",
+    [SF_HDR_DIVERSION] = "diversion",
+    [SF_HDR_HISTORY_INFO] = "history-info",
+    [SF_HDR_AUTHORIZATION] = "authorization",
+    [SF_HDR_RSEQ] = "rseq",
+    [SF_HDR_RACK] = "rack",
+    [SF_HDR_REQUIRE] = "require",
+    [SF_HDR_MIN_SE] = "min-se",
+};
+
+/* Candidate id of a name of length 2..15 by its length and first byte
+ * (bits 0-4, so both cases land in one slot), for sf_sip_hdr_from_block():
+ * the whole name is compared afterwards. Two slots hold two names each
+ * and are settled by the second byte. */
+#define SF_HC(c) ((c)&0x1f)
+const uint8_t sf_sip_hdr_cand16[16][32] = {
+    [2][SF_HC('t')] = SF_HDR_TO,
+    [3][SF_HC('v')] = SF_HDR_VIA,
+    [4][SF_HC('c')] = SF_HDR_CSEQ,
+    [4][SF_HC('f')] = SF_HDR_FROM,
+    [4][SF_HC('r')] = SF_HDR_AMBIGUOUS, /* rseq, rack */
+    [5][SF_HC('e')] = SF_HDR_EVENT,
+    [5][SF_HC('r')] = SF_HDR_ROUTE,
+    [6][SF_HC('m')] = SF_HDR_MIN_SE,
+    [6][SF_HC('r')] = SF_HDR_REASON,
+    [6][SF_HC('s')] = SF_HDR_SERVER,
+    [7][SF_HC('c')] = SF_HDR_AMBIGUOUS, /* call-id, contact */
+    [7][SF_HC('e')] = SF_HDR_EXPIRES,
+    [7][SF_HC('r')] = SF_HDR_REQUIRE,
+    [7][SF_HC('s')] = SF_HDR_SUBJECT,
+    [7][SF_HC('w')] = SF_HDR_WARNING,
+    [8][SF_HC('i')] = SF_HDR_IDENTITY,
+    [8][SF_HC('r')] = SF_HDR_REFER_TO,
+    [9][SF_HC('d')] = SF_HDR_DIVERSION,
+    [9][SF_HC('s')] = SF_HDR_SUPPORTED,
+    [10][SF_HC('u')] = SF_HDR_USER_AGENT,
+    [11][SF_HC('r')] = SF_HDR_REFERRED_BY,
+    [12][SF_HC('a')] = SF_HDR_ALLOW_EVENTS,
+    [12][SF_HC('c')] = SF_HDR_CONTENT_TYPE,
+    [12][SF_HC('h')] = SF_HDR_HISTORY_INFO,
+    [12][SF_HC('m')] = SF_HDR_MAX_FORWARDS,
+    [12][SF_HC('r')] = SF_HDR_RECORD_ROUTE,
+    [13][SF_HC('a')] = SF_HDR_AUTHORIZATION,
+    [14][SF_HC('c')] = SF_HDR_CONTENT_LENGTH,
+    [15][SF_HC('s')] = SF_HDR_SESSION_EXPIRES,
+};
+#undef SF_HC
+
 /* Compares the name with the canonical spelling of id, ignoring case.
  * OR-ing 0x20 lower-cases letters and leaves '-' and digits alone; no
  * other byte can turn into one of the letters, '-' or a digit that way
@@ -120,7 +195,7 @@ static sf_sip_hdr_t is(const char *name, uint32_t len, sf_sip_hdr_t id)
     return id;
 }
 
-static sf_sip_hdr_t compact(char c)
+sf_sip_hdr_t sf_sip_hdr_compact(char c)
 {
     switch (c) {
     case 'v':
@@ -160,94 +235,104 @@ static sf_sip_hdr_t compact(char c)
     }
 }
 
-sf_sip_hdr_t sf_sip_hdr_from_name(const char *n, uint32_t len)
+/* The only id the name can have, judged by its length and one or two
+ * bytes; the caller still compares the whole name (len >= 1). */
+static inline sf_sip_hdr_t candidate(const char *n, uint32_t len)
 {
-    if (!n || len == 0) return SF_HDR_OTHER;
     char c = sf_lower(n[0]);
     switch (len) {
     case 1:
-        return compact(c);
+        return sf_sip_hdr_compact(c);
     case 2:
-        return c == 't' ? is(n, len, SF_HDR_TO) : SF_HDR_OTHER;
+        return c == 't' ? SF_HDR_TO : SF_HDR_OTHER;
     case 3:
-        return c == 'v' ? is(n, len, SF_HDR_VIA) : SF_HDR_OTHER;
+        return c == 'v' ? SF_HDR_VIA : SF_HDR_OTHER;
     case 4:
-        if (c == 'f') return is(n, len, SF_HDR_FROM);
-        if (c == 'c') return is(n, len, SF_HDR_CSEQ);
+        if (c == 'f') return SF_HDR_FROM;
+        if (c == 'c') return SF_HDR_CSEQ;
         if (c == 'r') {
-            if (sf_lower(n[1]) == 's') return is(n, len, SF_HDR_RSEQ);
-            return is(n, len, SF_HDR_RACK);
+            if (sf_lower(n[1]) == 's') return SF_HDR_RSEQ;
+            return SF_HDR_RACK;
         }
         return SF_HDR_OTHER;
     case 5:
-        if (c == 'r') return is(n, len, SF_HDR_ROUTE);
-        if (c == 'e') return is(n, len, SF_HDR_EVENT);
+        if (c == 'r') return SF_HDR_ROUTE;
+        if (c == 'e') return SF_HDR_EVENT;
         return SF_HDR_OTHER;
     case 6:
-        if (c == 'r') return is(n, len, SF_HDR_REASON);
-        if (c == 's') return is(n, len, SF_HDR_SERVER);
-        if (c == 'm') return is(n, len, SF_HDR_MIN_SE);
+        if (c == 'r') return SF_HDR_REASON;
+        if (c == 's') return SF_HDR_SERVER;
+        if (c == 'm') return SF_HDR_MIN_SE;
         return SF_HDR_OTHER;
     case 7:
         switch (c) {
         case 'c':
-            if (sf_lower(n[1]) == 'a') return is(n, len, SF_HDR_CALL_ID);
-            return is(n, len, SF_HDR_CONTACT);
+            if (sf_lower(n[1]) == 'a') return SF_HDR_CALL_ID;
+            return SF_HDR_CONTACT;
         case 's':
-            return is(n, len, SF_HDR_SUBJECT);
+            return SF_HDR_SUBJECT;
         case 'e':
-            return is(n, len, SF_HDR_EXPIRES);
+            return SF_HDR_EXPIRES;
         case 'w':
-            return is(n, len, SF_HDR_WARNING);
+            return SF_HDR_WARNING;
         case 'r':
-            return is(n, len, SF_HDR_REQUIRE);
+            return SF_HDR_REQUIRE;
         default:
             return SF_HDR_OTHER;
         }
     case 8:
-        if (c == 'r') return is(n, len, SF_HDR_REFER_TO);
-        if (c == 'i') return is(n, len, SF_HDR_IDENTITY);
+        if (c == 'r') return SF_HDR_REFER_TO;
+        if (c == 'i') return SF_HDR_IDENTITY;
         return SF_HDR_OTHER;
     case 9:
-        if (c == 's') return is(n, len, SF_HDR_SUPPORTED);
-        if (c == 'd') return is(n, len, SF_HDR_DIVERSION);
+        if (c == 's') return SF_HDR_SUPPORTED;
+        if (c == 'd') return SF_HDR_DIVERSION;
         return SF_HDR_OTHER;
     case 10:
-        return c == 'u' ? is(n, len, SF_HDR_USER_AGENT) : SF_HDR_OTHER;
+        return c == 'u' ? SF_HDR_USER_AGENT : SF_HDR_OTHER;
     case 11:
-        return c == 'r' ? is(n, len, SF_HDR_REFERRED_BY) : SF_HDR_OTHER;
+        return c == 'r' ? SF_HDR_REFERRED_BY : SF_HDR_OTHER;
     case 12:
         switch (c) {
         case 'c':
-            return is(n, len, SF_HDR_CONTENT_TYPE);
+            return SF_HDR_CONTENT_TYPE;
         case 'a':
-            return is(n, len, SF_HDR_ALLOW_EVENTS);
+            return SF_HDR_ALLOW_EVENTS;
         case 'r':
-            return is(n, len, SF_HDR_RECORD_ROUTE);
+            return SF_HDR_RECORD_ROUTE;
         case 'm':
-            return is(n, len, SF_HDR_MAX_FORWARDS);
+            return SF_HDR_MAX_FORWARDS;
         case 'h':
-            return is(n, len, SF_HDR_HISTORY_INFO);
+            return SF_HDR_HISTORY_INFO;
         default:
             return SF_HDR_OTHER;
         }
     case 13:
-        return c == 'a' ? is(n, len, SF_HDR_AUTHORIZATION) : SF_HDR_OTHER;
+        return c == 'a' ? SF_HDR_AUTHORIZATION : SF_HDR_OTHER;
     case 14:
-        return c == 'c' ? is(n, len, SF_HDR_CONTENT_LENGTH) : SF_HDR_OTHER;
+        return c == 'c' ? SF_HDR_CONTENT_LENGTH : SF_HDR_OTHER;
     case 15:
-        return c == 's' ? is(n, len, SF_HDR_SESSION_EXPIRES) : SF_HDR_OTHER;
+        return c == 's' ? SF_HDR_SESSION_EXPIRES : SF_HDR_OTHER;
     case 16:
-        if (c == 'c') return is(n, len, SF_HDR_CONTENT_ENCODING);
-        if (c == 'w') return is(n, len, SF_HDR_WWW_AUTHENTICATE);
+        if (c == 'c') return SF_HDR_CONTENT_ENCODING;
+        if (c == 'w') return SF_HDR_WWW_AUTHENTICATE;
         return SF_HDR_OTHER;
     case 18:
-        return c == 'p' ? is(n, len, SF_HDR_PROXY_AUTHENTICATE) : SF_HDR_OTHER;
+        return c == 'p' ? SF_HDR_PROXY_AUTHENTICATE : SF_HDR_OTHER;
     case 19:
         if (c != 'p') return SF_HDR_OTHER;
-        if (sf_lower(n[2]) == 'a') return is(n, len, SF_HDR_P_ASSERTED_IDENTITY);
-        return is(n, len, SF_HDR_PROXY_AUTHORIZATION);
+        if (sf_lower(n[2]) == 'a') return SF_HDR_P_ASSERTED_IDENTITY;
+        return SF_HDR_PROXY_AUTHORIZATION;
     default:
         return SF_HDR_OTHER;
     }
+}
+
+sf_sip_hdr_t sf_sip_hdr_from_name(const char *n, uint32_t len)
+{
+    if (!n || len == 0) return SF_HDR_OTHER;
+    sf_sip_hdr_t id = candidate(n, len);
+    /* a compact form is decided by its one byte */
+    if (id == SF_HDR_OTHER || len == 1) return id;
+    return is(n, len, id);
 }

@@ -12,22 +12,22 @@
 
 #include "sip_chars.h"
 
-static bool is_lws(char c)
+static inline bool is_lws(char c)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    return sf_cc_is((unsigned char)c, SF_CC_LWS);
 }
 
 const char *sf_sip_name_addr_parse(sf_slice_t v, sf_sip_name_addr_t *out)
 {
     v = sf_slice_safe(v);
     memset(out, 0, sizeof *out);
-    v = sf_sip_trim(v);
+    v = sf_trim_lws(v);
     const char *s = v.p;
     uint32_t len = v.len, i = 0;
     if (len == 0) return "empty value";
     if (s[0] == '*') { /* Contact: * (RFC 3261 20.10) */
         out->star = true;
-        out->params = sf_sip_trim(sf_mk_slice(s + 1, len - 1));
+        out->params = sf_trim_lws(sf_mk_slice(s + 1, len - 1));
         return NULL;
     }
     if (s[0] == '"') {
@@ -42,24 +42,22 @@ const char *sf_sip_name_addr_parse(sf_slice_t v, sf_sip_name_addr_t *out)
             i++;
         if (i >= len || s[i] != '<') return "quoted display name without <URI>";
     } else {
-        uint32_t j = 0;
-        while (j < len && (sf_cc_is((unsigned char)s[j], SF_CC_TOKEN) || is_lws(s[j])))
-            j++;
+        uint32_t j = sf_span(s, 0, len, SF_CC_TOKEN | SF_CC_LWS);
         if (j < len && s[j] == '<') {
             out->display = sf_mk_slice(s, j);
-            out->display = sf_sip_trim(out->display);
+            out->display = sf_trim_lws(out->display);
             i = j;
         }
     }
     if (s[i] == '<') {
-        const char *gt = memchr(s + i, '>', len - i);
+        const char *gt = sf_find_byte(s, s + i, s + len, '>');
         if (!gt) return "missing '>'";
         out->angle = true;
         out->uri = sf_mk_slice(s + i + 1, (uint32_t)(gt - s) - i - 1);
         /* LAQUOT/RAQUOT allow white space outside the brackets only */
         bool inner_ws =
             out->uri.len && (is_lws(out->uri.p[0]) || is_lws(out->uri.p[out->uri.len - 1]));
-        out->uri = sf_sip_trim(out->uri);
+        out->uri = sf_trim_lws(out->uri);
         i = (uint32_t)(gt - s) + 1;
         while (i < len && is_lws(s[i]))
             i++;
@@ -72,7 +70,7 @@ const char *sf_sip_name_addr_parse(sf_slice_t v, sf_sip_name_addr_t *out)
     /* addr-spec: the URI ends at the first ';' */
     const char *semi = memchr(s, ';', len);
     uint32_t end = semi ? (uint32_t)(semi - s) : len;
-    out->uri = sf_sip_trim(sf_mk_slice(s, end));
+    out->uri = sf_trim_lws(sf_mk_slice(s, end));
     out->params = sf_mk_slice(s + end, len - end);
     if (memchr(out->uri.p, '<', out->uri.len) || memchr(out->uri.p, '"', out->uri.len))
         return "display name is not a token or quoted string";

@@ -15,26 +15,7 @@ static inline bool is_lws(char c)
 
 sf_slice_t sf_sip_trim(sf_slice_t s)
 {
-    if (!s.p) return s;
-    while (s.len && is_lws(s.p[0]))
-        s.p++, s.len--;
-    while (s.len && is_lws(s.p[s.len - 1]))
-        s.len--;
-    return s;
-}
-
-/* Index of the closing quote of a quoted string whose opening quote is at
- * s[i], honouring quoted-pairs (RFC 3261 25.1); len when unterminated. */
-static uint32_t quote_end(const char *s, uint32_t len, uint32_t i)
-{
-    for (i++; i < len; i++) {
-        if (s[i] == '\\') {
-            i++;
-            continue;
-        }
-        if (s[i] == '"') return i;
-    }
-    return len;
+    return sf_trim_lws(s);
 }
 
 bool sf_sip_list_next(sf_slice_t *rest, sf_slice_t *item)
@@ -51,7 +32,7 @@ bool sf_sip_list_next(sf_slice_t *rest, sf_slice_t *item)
     uint32_t start = i;
     while (i < len && s[i] != ',') {
         if (s[i] == '"') {
-            i = quote_end(s, len, i);
+            i = sf_quote_end(s, len, i);
         } else if (s[i] == '<') {
             /* a URI inside <> may hold commas (RFC 3261 20: name-addr) */
             const char *gt = memchr(s + i, '>', len - i);
@@ -67,56 +48,7 @@ bool sf_sip_list_next(sf_slice_t *rest, sf_slice_t *item)
 
 bool sf_sip_param_next(sf_slice_t *rest, sf_sip_param_t *out)
 {
-    *rest = sf_slice_safe(*rest);
-    const char *s = rest->p;
-    uint32_t len = rest->len, i = 0;
-    /* every field is set on every path (this runs for each parameter of
-     * each Via, From and To: a memset per call was measurable) */
-    out->value = SF_SLICE_NULL;
-    out->has_value = false;
-    out->quoted = false;
-    while (i < len && is_lws(s[i]))
-        i++;
-    if (i < len && s[i] == ';') i++;
-    while (i < len && is_lws(s[i]))
-        i++;
-    uint32_t n0 = i;
-    while (i < len && sf_cc_is((unsigned char)s[i], SF_CC_TOKEN))
-        i++;
-    if (i == n0) {
-        out->name = SF_SLICE_NULL;
-        *rest = sf_mk_slice(s ? s + len : s, 0);
-        return false;
-    }
-    out->name = sf_mk_slice(s + n0, i - n0);
-    while (i < len && is_lws(s[i]))
-        i++;
-    if (i < len && s[i] == '=') {
-        i++;
-        out->has_value = true;
-        while (i < len && is_lws(s[i]))
-            i++;
-        if (i < len && s[i] == '"') {
-            uint32_t q = quote_end(s, len, i);
-            if (q >= len) { /* unterminated: give up on the list */
-                *rest = sf_mk_slice(s + len, 0);
-                return false;
-            }
-            out->quoted = true;
-            out->value = sf_mk_slice(s + i + 1, q - i - 1);
-            i = q + 1;
-        } else {
-            uint32_t v0 = i;
-            while (i < len && !sf_cc_is((unsigned char)s[i], SF_CC_PSTOP))
-                i++;
-            out->value = sf_mk_slice(s + v0, i - v0);
-        }
-    }
-    while (i < len && is_lws(s[i]))
-        i++;
-    if (i < len && s[i] != ';') i = len; /* anything else ends the list */
-    *rest = sf_mk_slice(s + i, len - i);
-    return true;
+    return sf_param_next_inline(rest, out);
 }
 
 bool sf_sip_param_get(sf_slice_t params, const char *name, sf_slice_t *value)
@@ -124,7 +56,7 @@ bool sf_sip_param_get(sf_slice_t params, const char *name, sf_slice_t *value)
     sf_sip_param_t prm;
     uint32_t guard = params.len + 1;
     size_t nl = strlen(name);
-    while (guard-- && sf_sip_param_next(&params, &prm)) {
+    while (guard-- && sf_param_next_inline(&params, &prm)) {
         if (prm.name.len == nl && sf_lower(prm.name.p[0]) == sf_lower(name[0]) &&
             sf_ieq_fold(prm.name.p, name, (uint32_t)nl)) {
             if (value) *value = prm.value;

@@ -90,6 +90,47 @@ static int line_end(const char *buf, uint32_t len, uint32_t i)
     return buf[i + 1] == '\n' ? 2 : 0;
 }
 
+/* prefix_icmp(buf, len, "SIP/2.0", 7), one 8-byte word at a time when
+ * 8 bytes are there: the letters compare with 0x20 OR-ed in, "/2.0"
+ * exactly (so only 's'/'S', 'i'/'I', 'p'/'P' pass for the letters). */
+static inline int sip20_icmp(const char *buf, uint32_t len)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (len >= 8) {
+        uint64_t w;
+        memcpy(&w, buf, 8);
+        return ((w | 0x202020ull) & 0x00ffffffffffffffull) == 0x00302e322f706973ull;
+    }
+#endif
+    return prefix_icmp(buf, len, "SIP/2.0", 7);
+}
+
+#if defined(__SSE2__)
+/* Bit k set when p[k] is not a Request-URI byte (SF_CC_URI: 0x21-0x7e
+ * and 0x80-0xff), i.e. a control byte, SP or DEL. */
+static inline unsigned non_uri_mask16(const char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i ok = _mm_or_si128(_mm_cmplt_epi8(v, _mm_setzero_si128()),
+                              _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)),
+                                               _mm_cmpgt_epi8(v, _mm_set1_epi8(0x20))));
+    return ~(unsigned)_mm_movemask_epi8(ok) & 0xffffu;
+}
+#endif
+
+/* sf_span(buf, i, lim, SF_CC_URI), 16 bytes per step while 16 remain. */
+static inline uint32_t uri_span(const char *buf, uint32_t i, uint32_t lim)
+{
+#if defined(__SSE2__)
+    while (i < lim && lim - i >= 16) {
+        unsigned m = non_uri_mask16(buf + i);
+        if (m) return i + (uint32_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
+    return sf_span(buf, i, lim, SF_CC_URI);
+}
+
 static int32_t need_more(uint32_t seen)
 {
     return seen >= SF_SIP_MAX_START_LINE ? 0 : -1;
@@ -111,8 +152,7 @@ static int32_t scan_status(const char *buf, uint32_t len, uint32_t lim, sf_start
     if (buf[i] != ' ') return 0;
     i++;
     uint32_t reason = i;
-    while (i < lim && sf_cc_is((unsigned char)buf[i], SF_CC_REASON))
-        i++;
+    i = sf_span(buf, i, lim, SF_CC_REASON);
     int e = line_end(buf, len, i);
     if (e < 0 || (e == 0 && i >= lim)) return need_more(lim);
     if (e == 0 || i + (uint32_t)e > SF_SIP_MAX_START_LINE) return 0;
@@ -132,25 +172,22 @@ int32_t sf_start_line_scan(const char *buf, uint32_t len, sf_start_line_t *out)
 
     /* Status line: the version comes first. "SIP" alone is also a valid
      * method token, so only the '/' after it decides. */
-    int v = prefix_icmp(buf, lim, "SIP/2.0", 7);
+    int v = sip20_icmp(buf, lim);
     if (v == 1) return scan_status(buf, len, lim, out);
     if (v == -1 && lim > 3) return need_more(lim); /* "SIP/", "SIP/2" ... */
 
-    uint32_t i = 0;
-    while (i < lim && sf_cc_is((unsigned char)buf[i], SF_CC_TOKEN))
-        i++;
+    uint32_t i = sf_span(buf, 0, lim, SF_CC_TOKEN);
     if (i >= lim) return need_more(lim);
     if (i == 0 || buf[i] != ' ') return 0;
     uint32_t mlen = i++;
     uint32_t uri = i;
-    while (i < lim && sf_cc_is((unsigned char)buf[i], SF_CC_URI))
-        i++;
+    i = uri_span(buf, i, lim);
     if (i >= lim) return need_more(lim);
     if (i == uri || buf[i] != ' ') return 0;
     uint32_t ulen = i - uri;
     i++;
     uint32_t ver = i;
-    v = prefix_icmp(buf + i, lim - i, "SIP/2.0", 7);
+    v = sip20_icmp(buf + i, lim - i);
     if (v == 0) return 0;
     if (v < 0) return need_more(lim);
     i += 7;

@@ -10,28 +10,54 @@
 
 #include "sip_chars.h"
 
-static bool is_lws(char c)
+static inline uint32_t skip_lws(const char *s, uint32_t len, uint32_t i)
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    return sf_skip_lws(s, i, len);
 }
 
-static uint32_t skip_lws(const char *s, uint32_t len, uint32_t i)
+static inline uint32_t token(const char *s, uint32_t len, uint32_t i)
 {
-    while (i < len && is_lws(s[i]))
-        i++;
-    return i;
+    return sf_span(s, i, len, SF_CC_TOKEN);
 }
 
-static uint32_t token(const char *s, uint32_t len, uint32_t i)
+/* "SIP/2.0/" in any case, read as one 8-byte word: the letters compare
+ * with 0x20 OR-ed in, "/2.0/" exactly. */
+static inline bool sip20_slash(const char *s)
 {
-    while (i < len && sf_cc_is((unsigned char)s[i], SF_CC_TOKEN))
-        i++;
-    return i;
+    uint64_t w;
+    memcpy(&w, s, 8);
+    const uint64_t fold = 0x0000000000202020ull, want = 0x2f302e322f706973ull; /* "sip/2.0/" LE */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return (w | fold) == want;
+#else
+    (void)fold;
+    (void)want;
+    return sf_ieq_lit(s, "sip/2.0/", 8);
+#endif
 }
 
-static bool host_char(char c)
+/* The n (4..8) bytes at p equal lit, read as two overlapping 4-byte
+ * words; with fold 0x20 in every byte, case-insensitively for a literal
+ * of lower-case letters only (OR-ing 0x20 maps exactly the two cases of a
+ * letter onto it). */
+static inline bool words_eq(const char *p, const char *lit, uint32_t n, uint32_t fold)
 {
-    return sf_cc_is((unsigned char)c, SF_CC_HOST);
+    uint32_t a, b, x, y;
+    memcpy(&a, p, 4);
+    memcpy(&b, p + n - 4, 4);
+    memcpy(&x, lit, 4);
+    memcpy(&y, lit + n - 4, 4);
+    return ((a | fold) == x) & ((b | fold) == y);
+}
+
+static inline bool word_eq(const char *p, const char *lit, uint32_t n)
+{
+    return words_eq(p, lit, n, 0);
+}
+
+static inline bool letters_ieq(const char *p, const char *lit, uint32_t n)
+{
+    return words_eq(p, lit, n, 0x20202020u);
 }
 
 const char *sf_sip_via_parse(sf_slice_t v, sf_sip_via_t *out, sf_slice_t *params)
@@ -44,7 +70,14 @@ const char *sf_sip_via_parse(sf_slice_t v, sf_sip_via_t *out, sf_slice_t *params
     uint32_t i = skip_lws(s, len, 0), j;
 
     /* protocol-name / protocol-version / transport */
-    for (int part = 0; part < 3; part++) {
+    int first = 0;
+    if (len - i >= 8 && sip20_slash(s + i)) {
+        /* the usual "SIP/2.0/": what the loop below would find for the
+         * first two parts */
+        i = skip_lws(s, len, i + 8);
+        first = 2;
+    }
+    for (int part = first; part < 3; part++) {
         j = token(s, len, i);
         if (j == i) return "Via: bad sent-protocol";
         if (part == 2) out->transport = sf_mk_slice(s + i, j - i);
@@ -67,9 +100,7 @@ const char *sf_sip_via_parse(sf_slice_t v, sf_sip_via_t *out, sf_slice_t *params
                 return "Via: bad IPv6 reference";
         }
     } else {
-        j = i;
-        while (j < len && host_char(s[j]))
-            j++;
+        j = sf_span(s, i, len, SF_CC_HOST);
         out->host = sf_mk_slice(s + i, j - i);
         i = j;
     }
@@ -92,20 +123,20 @@ const char *sf_sip_via_parse(sf_slice_t v, sf_sip_via_t *out, sf_slice_t *params
     sf_sip_param_t prm;
     uint32_t guard = rest.len + 1;
     for (;;) {
-        sf_slice_t before = sf_sip_trim(rest);
-        if (before.len == 0 || !guard--) break;
-        if (!sf_sip_param_next(&rest, &prm)) return "Via: bad parameter";
+        /* stop when only white space is left */
+        if (sf_skip_lws(rest.p, 0, rest.len) == rest.len || !guard--) break;
+        if (!sf_param_next_inline(&rest, &prm)) return "Via: bad parameter";
         /* a parameter without value keeps a non-NULL empty slice, so
          * ";rport" is distinguishable from no rport (RFC 3581) */
         sf_slice_t val = prm.has_value ? prm.value : sf_mk_slice(prm.name.p + prm.name.len, 0);
         uint32_t nl = prm.name.len;
-        char c0 = (char)(prm.name.p[0] | 0x20);
-        if (nl == 6 && c0 == 'b' && sf_ieq_lit(prm.name.p, "branch", 6)) {
+        const char *pn = prm.name.p;
+        if (nl == 6 && letters_ieq(pn, "branch", 6)) {
             out->branch = val;
-            out->rfc3261_branch = val.len >= 7 && memcmp(val.p, "z9hG4bK", 7) == 0;
-        } else if (nl == 8 && c0 == 'r' && sf_ieq_lit(prm.name.p, "received", 8)) {
+            out->rfc3261_branch = val.len >= 7 && word_eq(val.p, "z9hG4bK", 7);
+        } else if (nl == 8 && letters_ieq(pn, "received", 8)) {
             out->received = val;
-        } else if (nl == 5 && c0 == 'r' && sf_ieq_lit(prm.name.p, "rport", 5)) {
+        } else if (nl == 5 && letters_ieq(pn, "rport", 5)) {
             out->rport = val;
         }
     }
