@@ -63,36 +63,6 @@ static void test_reads_every_byte_across_windows(void **state)
     unlink(path);
 }
 
-/* capture.c reads a record libpcap cut at the snaplen again through
- * ftell/fseek: without a seek function ftell() failed and the
- * record-invalid anomaly was lost (hostile/captures caplen-invalid). */
-static void test_tell_and_seek(void **state)
-{
-    (void)state;
-    char path[64];
-    write_file(BIG, path, sizeof path);
-    FILE *f = sf_mapped_fopen(path);
-    assert_non_null(f);
-    unsigned char buf[64];
-    assert_int_equal(fread(buf, 1, 10, f), 10);
-    assert_int_equal(ftell(f), 10);
-    /* back into an earlier window, from a later one */
-    assert_int_equal(fseek(f, (long)(5u << 20), SEEK_SET), 0);
-    assert_int_equal(fread(buf, 1, 1, f), 1);
-    assert_int_equal(buf[0], byte_at(5u << 20));
-    assert_int_equal(fseek(f, 3, SEEK_SET), 0);
-    assert_int_equal(fread(buf, 1, sizeof buf, f), sizeof buf);
-    for (size_t i = 0; i < sizeof buf; i++)
-        assert_int_equal(buf[i], byte_at(3 + i));
-    assert_int_equal(ftell(f), 3 + (long)sizeof buf);
-    assert_int_equal(fseek(f, -2, SEEK_END), 0);
-    assert_int_equal(fread(buf, 1, sizeof buf, f), 2);
-    assert_int_equal(buf[1], byte_at(BIG - 1));
-    assert_int_equal(fseek(f, -1, SEEK_SET), -1); /* before the start */
-    assert_int_equal(fclose(f), 0);
-    unlink(path);
-}
-
 static void test_follows_a_growing_file(void **state)
 {
     (void)state;
@@ -141,7 +111,6 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reads_every_byte_across_windows),
-        cmocka_unit_test(test_tell_and_seek),
         cmocka_unit_test(test_follows_a_growing_file),
         cmocka_unit_test(test_empty_file_and_refusals),
     };

@@ -83,7 +83,7 @@ static ssize_t mapped_read(void *cookie, char *buf, size_t n)
     size_t done = 0;
     /* bounded: each pass copies at least one byte or stops */
     while (done < n) {
-        if (!m->map || m->pos < m->base || m->pos >= m->base + (off_t)m->len) {
+        if (!m->map || m->pos >= m->base + (off_t)m->len) {
             if (!map_window(m)) {
                 if (errno && done == 0) return -1;
                 break;
@@ -96,34 +96,6 @@ static ssize_t mapped_read(void *cookie, char *buf, size_t n)
         m->pos += (off_t)k;
     }
     return (ssize_t)done;
-}
-
-/* capture.c seeks back over a record libpcap cut at the snaplen to read
- * it whole; ftell() is a seek by 0 from the current position. */
-static int mapped_seek(void *cookie, off64_t *off, int whence)
-{
-    mapped_t *m = cookie;
-    off_t base;
-    if (whence == SEEK_SET) {
-        base = 0;
-    } else if (whence == SEEK_CUR) {
-        base = m->pos;
-    } else if (whence == SEEK_END) {
-        struct stat st;
-        if (fstat(m->fd, &st) != 0) return -1;
-        m->size = st.st_size;
-        base = m->size;
-    } else {
-        errno = EINVAL;
-        return -1;
-    }
-    if (*off < -base || (*off > 0 && *off > INT64_MAX - base)) {
-        errno = EINVAL;
-        return -1;
-    }
-    m->pos = base + *off;
-    *off = m->pos;
-    return 0;
 }
 
 static int mapped_close(void *cookie)
@@ -154,7 +126,7 @@ FILE *sf_mapped_fopen(const char *path)
     }
     m->fd = fd;
     m->size = st.st_size;
-    cookie_io_functions_t io = {.read = mapped_read, .seek = mapped_seek, .close = mapped_close};
+    cookie_io_functions_t io = {.read = mapped_read, .close = mapped_close};
     FILE *f = fopencookie(m, "rb", io);
     if (!f) {
         int e = errno;
