@@ -170,6 +170,10 @@ if [ -x "$BENCH_BIN" ]; then
 else
     LAYERS="| sipflow_bench | not built ($BENCH_BIN) |"$'\n'
 fi
+# each layer's rate against the bare loop's packet rate, measured above
+LAYER_RATIOS=$(printf '%s' "$LAYERS" | awk -F'|' -v pk="$PACKETS" -v bs="$BARE_S" '
+    $4 ~ /[0-9]/ { name = $2; gsub(/^ +| +$/, "", name); rate = $4 + 0
+                   printf "- %s: %.2f M messages/s = %.1f%% of the bare loop'"'"'s %.2f M packets/s\n", name, rate / 1e6, 100 * rate / (pk / bs), pk / bs / 1e6 }')
 if [ "$DO_TSHARK" = 1 ] && [ -f "$WORK/slice.pcap" ]; then
     t0=$(now_ns)
     timeout "$TS_TIMEOUT" tshark -r "$WORK/slice.pcap" -q -z sip,stat >/dev/null 2>&1 || true
@@ -224,6 +228,7 @@ CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
     echo "|---|---:|---:|---:|---:|---|"
     printf '%s' "$LAYERS"
     echo
+    [ -z "$LAYER_RATIOS" ] || { echo "$LAYER_RATIOS"; echo; }
     echo "- path = capture -> link -> IP/defrag -> UDP/TCP -> framing -> parsed SIP message (issue target: >= 50% of the bare loop's packet rate, RSS <= 64 MB)"
     echo "- engine = path + transactions, dialogs, calls, registrations and the statistics sink, what \`sipflow stats\` runs (target: >= 1 M messages/s, RSS <= 64 MB)"
     [ -z "$ZS_NOTE" ] || echo "- $ZS_NOTE"
