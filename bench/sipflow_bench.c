@@ -77,7 +77,9 @@ int main(int argc, char **argv)
     if (engine) {
         sf_engine_config_t ec;
         sf_engine_config_default(&ec);
-        ec.keep_ladder = false; /* what `sipflow stats` runs */
+        /* what `sipflow stats` runs */
+        ec.keep_ladder = false;
+        ec.keep_media = false;
         sf_engine_sink_t es = {on_message, on_txn, on_call, on_reg, &b};
         b.stats = sf_stats_create();
         b.engine = sf_engine_create(&ec, &es);

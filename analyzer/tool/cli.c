@@ -485,6 +485,7 @@ int sf_cli_run(sf_cli_t *cli)
     sf_engine_config_t ecfg;
     sf_engine_config_default(&ecfg);
     ecfg.keep_ladder = cli->keep_ladder;
+    ecfg.keep_media = !cli->no_media;
     if (cli->stats && cli->select.any) {
         /* with a call filter the statistics count the selected calls'
          * messages, read from their ladders when the call ends */

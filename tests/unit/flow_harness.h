@@ -36,6 +36,8 @@ typedef struct fh_call {
     int64_t pdd_ms, setup_ms, duration_ms;
     bool partial, has_bye, ended_by_caller;
     char *diagnosis_text; /* malloc'ed copy or NULL */
+    bool offer, answer;   /* SDP offer / answer seen (keep_media) */
+    char offer_codecs[96];
     uint32_t done_seq;    /* order of the call_done event */
 } fh_call_t;
 
@@ -141,6 +143,9 @@ static inline void fh_on_call(void *u, sf_call_t *c)
     x->has_bye = c->has_bye;
     x->ended_by_caller = c->ended_by_caller;
     x->diagnosis_text = sf_call_diagnosis_text(c) ? strdup(sf_call_diagnosis_text(c)) : NULL;
+    x->offer = c->offer.present;
+    x->answer = c->answer.present;
+    snprintf(x->offer_codecs, sizeof x->offer_codecs, "%s", c->offer.codecs);
     x->done_seq = ++h->events;
 }
 

@@ -294,6 +294,7 @@ typedef struct sf_engine_config {
     uint32_t max_arrows;      /* per call ladder (default 1000) */
     uint32_t max_call_frames; /* per call frame list (default 4096) */
     bool keep_ladder;         /* build arrows (default true) */
+    bool keep_media;          /* SDP offer/answer and hold into calls (default true) */
     /* duplicate detection (sipflow/duplicate.h): window (default 100 ms,
      * <= 0 off) and recent messages remembered (default 16384) */
     int64_t dup_window_ns;

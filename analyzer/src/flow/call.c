@@ -502,7 +502,9 @@ void sf_flow_call_message(sf_engine_t *e, call_t *c, txn_t *t, dialog_t *d,
     c->last_ns = now;
     add_frames(e, c, meta);
     add_arrow(e, c, t, d, meta, m, retrans, seq);
-    if (m->body.len && !retrans) call_sdp(c, t, meta, m);
+    /* SDP parsing was a fifth of the engine's instructions: a front end
+     * that shows no media turns it off */
+    if (m->body.len && !retrans && e->cfg.keep_media) call_sdp(c, t, meta, m);
 
     if (m->is_request) {
         if (m->method_id < 32) p->methods_seen |= 1u << m->method_id;

@@ -17,6 +17,7 @@ void sf_engine_config_default(sf_engine_config_t *c)
     c->max_arrows = 1000;
     c->max_call_frames = 4096;
     c->keep_ladder = true;
+    c->keep_media = true;
     c->dup_window_ns = SF_DUP_DEFAULT_WINDOW_NS;
     c->dup_max = SF_DUP_DEFAULT_MAX;
 }
