@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash_map.h"
+
 /* Entries compared per lookup: a chain only grows long with many equal
  * hashes inside one window (a flood of one message), and then the cost
  * per message stays bounded; the rest are taken as new. */
@@ -83,21 +85,6 @@ void sf_dup_destroy(sf_dup_table_t *t)
     free(t);
 }
 
-static inline uint64_t load64(const char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-/* 64x64 -> 128-bit multiply folded to 64 bits: one instruction mixes 16
- * input bytes (the multiply-fold construction of wyhash-style hashes). */
-static inline uint64_t mum(uint64_t a, uint64_t b)
-{
-    __uint128_t r = (__uint128_t)a * b;
-    return (uint64_t)r ^ (uint64_t)(r >> 64);
-}
-
 #define K0 0xa0761d6478bd642full
 #define K1 0xe7037ed1a0b428dbull
 #define K2 0x8ebc6af09c88c6e3ull
@@ -111,16 +98,16 @@ uint64_t sf_dup_hash(const char *buf, uint32_t len)
     uint64_t s0 = K0 ^ len, s1 = K1;
     uint32_t i = 0;
     for (; i + 32 <= len; i += 32) {
-        s0 = mum(load64(buf + i) ^ K2, load64(buf + i + 8) ^ s0);
-        s1 = mum(load64(buf + i + 16) ^ K3, load64(buf + i + 24) ^ s1);
+        s0 = sf_mix64(sf_load64(buf + i) ^ K2, sf_load64(buf + i + 8) ^ s0);
+        s1 = sf_mix64(sf_load64(buf + i + 16) ^ K3, sf_load64(buf + i + 24) ^ s1);
     }
     for (; i + 8 <= len; i += 8)
-        s0 = mum(load64(buf + i) ^ K2, s0 ^ K1);
+        s0 = sf_mix64(sf_load64(buf + i) ^ K2, s0 ^ K1);
     uint64_t tail = 0;
     for (uint32_t sh = 0; i < len; i++, sh += 8)
         tail |= (uint64_t)(uint8_t)buf[i] << sh;
-    s1 = mum(tail ^ K3, s1 ^ K0);
-    uint64_t h = mum(s0 ^ K1, s1 ^ K2);
+    s1 = sf_mix64(tail ^ K3, s1 ^ K0);
+    uint64_t h = sf_mix64(s0 ^ K1, s1 ^ K2);
     return h ? h : 1;
 }
 

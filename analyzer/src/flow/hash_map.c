@@ -20,21 +20,6 @@ void sf_hmap_free(sf_hmap_t *m)
     memset(m, 0, sizeof *m);
 }
 
-static inline uint64_t load64(const unsigned char *p)
-{
-    uint64_t v;
-    memcpy(&v, p, sizeof v);
-    return v;
-}
-
-/* 64x64 -> 128-bit multiply folded to 64 bits: one multiply mixes 16
- * input bytes (the multiply-fold step of wyhash-style hashes). */
-static inline uint64_t mix(uint64_t a, uint64_t b)
-{
-    __uint128_t r = (__uint128_t)a * b;
-    return (uint64_t)r ^ (uint64_t)(r >> 64);
-}
-
 uint64_t sf_hash_bytes(uint64_t seed, const void *p, size_t n)
 {
     /* Sixteen bytes per multiply (keys are Call-IDs, tags and branches of
@@ -42,9 +27,9 @@ uint64_t sf_hash_bytes(uint64_t seed, const void *p, size_t n)
      * was a few percent of the engine's instructions), then a fold so the
      * low bits are usable as a table index. */
     const unsigned char *s = p;
-    uint64_t h = mix(seed ^ 0xa0761d6478bd642full, (uint64_t)n ^ 0xe7037ed1a0b428dbull);
+    uint64_t h = sf_mix64(seed ^ 0xa0761d6478bd642full, (uint64_t)n ^ 0xe7037ed1a0b428dbull);
     while (n >= 16) {
-        h = mix(load64(s) ^ 0x8ebc6af09c88c6e3ull, load64(s + 8) ^ h);
+        h = sf_mix64(sf_load64(s) ^ 0x8ebc6af09c88c6e3ull, sf_load64(s + 8) ^ h);
         s += 16;
         n -= 16;
     }
@@ -52,13 +37,13 @@ uint64_t sf_hash_bytes(uint64_t seed, const void *p, size_t n)
     /* An absent key (To URI of a REGISTER without To) is (NULL, 0):
      * memcpy from NULL is undefined even for 0 bytes (fuzz finding). */
     if (n > 8) {
-        a = load64(s);
+        a = sf_load64(s);
         memcpy(&b, s + 8, n - 8);
     } else if (n) {
         memcpy(&a, s, n);
     }
-    h = mix(a ^ 0x589965cc75374cc3ull, b ^ h);
-    return sf_hash_fix(mix(h ^ 0xa0761d6478bd642full, 0x1d8e4e27c47d124full));
+    h = sf_mix64(a ^ 0x589965cc75374cc3ull, b ^ h);
+    return sf_hash_fix(sf_mix64(h ^ 0xa0761d6478bd642full, 0x1d8e4e27c47d124full));
 }
 
 void *sf_hmap_next(const sf_hmap_t *m, uint64_t h, uint32_t *it)

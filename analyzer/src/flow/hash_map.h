@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 typedef struct sf_hmap_slot {
     uint64_t hash; /* 0 = empty (hashes are forced non-zero) */
@@ -24,6 +25,22 @@ typedef struct sf_hmap {
 
 bool sf_hmap_init(sf_hmap_t *m, uint32_t initial_capacity);
 void sf_hmap_free(sf_hmap_t *m);
+
+/* Eight bytes at p, unaligned. */
+static inline uint64_t sf_load64(const void *p)
+{
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* 64x64 -> 128-bit multiply folded to 64 bits: one multiply mixes 16
+ * input bytes (the multiply-fold step of wyhash-style hashes). */
+static inline uint64_t sf_mix64(uint64_t a, uint64_t b)
+{
+    __uint128_t r = (__uint128_t)a * b;
+    return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
 
 /* 64-bit multiply-fold hash of bytes (not cryptographic), never 0. */
 uint64_t sf_hash_bytes(uint64_t seed, const void *p, size_t n);
