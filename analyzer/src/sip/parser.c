@@ -205,6 +205,7 @@ static bool tag_param(sf_slice_t params, sf_slice_t *tag)
 {
     const char *s = params.p;
     uint32_t len = params.len;
+    if (len == 0) return false; /* the general scan finds nothing either */
     if (len > 5 && memcmp(s, ";tag=", 5) == 0 && s[5] != '"') {
         if (sf_pstop_find(s, 5, len) == len) {
             *tag = sf_mk_slice(s + 5, len - 5);
@@ -212,6 +213,30 @@ static bool tag_param(sf_slice_t params, sf_slice_t *tag)
         }
     }
     return sf_sip_param_get(params, "tag", tag);
+}
+
+/* The usual shapes of a From/To value, "<URI>;params" and
+ * "token display <URI>;params" (RFC 3261 20.20, 20.39), checked the way
+ * sf_sip_name_addr_parse() checks them; v is already trimmed of LWS by
+ * the header loop. True (with the header parameters in *params) only when
+ * that function would accept v with the same parameters; anything else
+ * (quoted display names, addr-spec, defects) goes to it. */
+static inline bool name_addr_fast(sf_slice_t v, sf_slice_t *params)
+{
+    const char *s = v.p;
+    uint32_t len = v.len;
+    if (len < 3 || s[0] == '*') return false; /* '*' is Contact's star form */
+    uint32_t i = s[0] == '<' ? 0 : sf_span(s, 0, len, SF_CC_TOKEN | SF_CC_LWS);
+    if (i >= len || s[i] != '<') return false;
+    const char *gt = sf_find_byte(s, s + i + 1, s + len, '>');
+    if (!gt || gt == s + i + 1) return false; /* missing '>', empty URI */
+    /* white space just inside the brackets is a defect */
+    if (sf_cc_is((unsigned char)s[i + 1], SF_CC_LWS) || sf_cc_is((unsigned char)gt[-1], SF_CC_LWS))
+        return false;
+    uint32_t k = sf_skip_lws(s, (uint32_t)(gt - s) + 1, len);
+    if (k < len && s[k] != ';') return false;
+    *params = sf_mk_slice(s + k, len - k);
+    return true;
 }
 
 /* Tag from a From/To value (header parameters only: see name_addr.c). */
@@ -223,6 +248,17 @@ static void from_to(sf_sip_msg_t *m, sf_slice_t v, bool is_from, const char *lin
         return;
     }
     *dst = v;
+    sf_slice_t params;
+    if (name_addr_fast(v, &params)) {
+        sf_slice_t tag;
+        if (tag_param(params, &tag)) {
+            if (is_from)
+                m->from_tag = tag;
+            else
+                m->to_tag = tag;
+        }
+        return;
+    }
     sf_sip_name_addr_t na;
     const char *err = sf_sip_name_addr_parse(v, &na);
     if (err) {
