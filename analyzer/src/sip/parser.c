@@ -239,26 +239,15 @@ static inline bool name_addr_fast(sf_slice_t v, sf_slice_t *params)
     return true;
 }
 
-/* Tag from a From/To value (header parameters only: see name_addr.c). */
-static void from_to(sf_sip_msg_t *m, sf_slice_t v, bool is_from, const char *line)
+/* from_to() for the values name_addr_fast() does not take: the full
+ * check, which names the defect. Out of line, so that the common path
+ * does not pay for its frame. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void
+from_to_full(sf_sip_msg_t *m, sf_slice_t v, bool is_from, const char *line)
 {
-    sf_slice_t *dst = is_from ? &m->from : &m->to;
-    if (dst->p) {
-        flag(m, is_from ? "two From headers" : "two To headers", line);
-        return;
-    }
-    *dst = v;
-    sf_slice_t params;
-    if (name_addr_fast(v, &params)) {
-        sf_slice_t tag;
-        if (tag_param(params, &tag)) {
-            if (is_from)
-                m->from_tag = tag;
-            else
-                m->to_tag = tag;
-        }
-        return;
-    }
     sf_sip_name_addr_t na;
     const char *err = sf_sip_name_addr_parse(v, &na);
     if (err) {
@@ -306,6 +295,28 @@ static void from_to(sf_sip_msg_t *m, sf_slice_t v, bool is_from, const char *lin
     }
     sf_slice_t tag;
     if (tag_param(na.params, &tag)) {
+        if (is_from)
+            m->from_tag = tag;
+        else
+            m->to_tag = tag;
+    }
+}
+
+/* Tag from a From/To value (header parameters only: see name_addr.c). */
+static inline void from_to(sf_sip_msg_t *m, sf_slice_t v, bool is_from, const char *line)
+{
+    sf_slice_t *dst = is_from ? &m->from : &m->to;
+    if (dst->p) {
+        flag(m, is_from ? "two From headers" : "two To headers", line);
+        return;
+    }
+    *dst = v;
+    sf_slice_t params, tag;
+    if (!name_addr_fast(v, &params)) {
+        from_to_full(m, v, is_from, line);
+        return;
+    }
+    if (tag_param(params, &tag)) {
         if (is_from)
             m->from_tag = tag;
         else
@@ -479,6 +490,9 @@ bool sf_sip_parse(sf_sip_parser_t *p, const char *buf, uint32_t len, sf_sip_msg_
     }
 
     uint32_t n = 0;
+    /* in locals: the stores into the array could alias p's fields */
+    sf_sip_header_t *hdrs = p->hdrs;
+    uint32_t cap = p->cap;
     bool indexing = true, ended = false;
     const char *end = buf + len;
     while (pos < len) {
@@ -535,13 +549,17 @@ bool sf_sip_parse(sf_sip_parser_t *p, const char *buf, uint32_t len, sf_sip_msg_
         sf_slice_t name = sf_mk_slice(line, (uint32_t)(name_end - line));
         sf_slice_t value = sf_mk_slice(v, (uint32_t)(ve - v));
         if (indexing) {
-            if (n == p->cap && !grow(p)) {
+            if (n == cap && grow(p)) {
+                hdrs = p->hdrs;
+                cap = p->cap;
+            }
+            if (n == cap) {
                 indexing = false;
                 flag(m, "too many headers", line);
             } else {
-                p->hdrs[n].name = name;
-                p->hdrs[n].value = value;
-                p->hdrs[n].id = id;
+                hdrs[n].name = name;
+                hdrs[n].value = value;
+                hdrs[n].id = id;
                 n++;
                 if (id != SF_HDR_OTHER && !m->hdr_first[id]) m->hdr_first[id] = (uint16_t)n;
             }
