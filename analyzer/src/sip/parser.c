@@ -383,6 +383,19 @@ static void content_length(sf_sip_msg_t *m, sf_slice_t v, const char *line)
 
 static void via(sf_sip_msg_t *m, sf_slice_t v, const char *line)
 {
+    /* the top Via, parsed first: when that parse shows there is no comma,
+     * it is what the one-value path below does, without its scan */
+    if (!m->via.present && v.len) {
+        bool no_comma;
+        const char *err = sf_sip_via_parse_top(v, &m->via, &no_comma);
+        if (no_comma) {
+            m->n_via++;
+            if (err) flag(m, err, v.p);
+            m->via.present = true;
+            return;
+        }
+        memset(&m->via, 0, sizeof m->via); /* as before the parse */
+    }
     /* fast path: one value per line (no comma at all) */
     if (v.len && !sf_find_byte(m->buf, v.p, v.p + v.len, ',')) {
         m->n_via++;

@@ -103,7 +103,8 @@ static inline uint32_t host_span(const char *s, uint32_t i, uint32_t len)
     return sf_span(s, i, len, SF_CC_HOST);
 }
 
-const char *sf_sip_via_parse(sf_slice_t v, sf_sip_via_t *out, sf_slice_t *params)
+static inline const char *via_parse(sf_slice_t v, sf_sip_via_t *out, sf_slice_t *params,
+                                    bool *no_comma)
 {
     v = sf_slice_safe(v);
     memset(out, 0, sizeof *out);
@@ -171,6 +172,8 @@ const char *sf_sip_via_parse(sf_slice_t v, sf_sip_via_t *out, sf_slice_t *params
         sf_pstop_find(rest.p, 8, rest.len) == rest.len) {
         out->branch = sf_mk_slice(rest.p + 8, rest.len - 8);
         out->rfc3261_branch = rest.len - 8 >= 7 && word_eq(rest.p + 8, "z9hG4bK", 7);
+        /* every byte of v went through a class that excludes ',' */
+        *no_comma = true;
         return NULL;
     }
     sf_sip_param_t prm;
@@ -194,6 +197,18 @@ const char *sf_sip_via_parse(sf_slice_t v, sf_sip_via_t *out, sf_slice_t *params
         }
     }
     return NULL;
+}
+
+const char *sf_sip_via_parse(sf_slice_t v, sf_sip_via_t *out, sf_slice_t *params)
+{
+    bool no_comma;
+    return via_parse(v, out, params, &no_comma);
+}
+
+const char *sf_sip_via_parse_top(sf_slice_t v, sf_sip_via_t *out, bool *no_comma)
+{
+    *no_comma = false;
+    return via_parse(v, out, NULL, no_comma);
 }
 
 void sf_sip_values_init(sf_sip_values_iter_t *it, const sf_sip_msg_t *msg, sf_sip_hdr_t id)
