@@ -477,8 +477,11 @@ static void advance(sf_capture_t *cap, input_t *in)
              * 2038, and files with bogus clocks) */
             int64_t sec = (int64_t)(uint32_t)h->ts.tv_sec;
             uint64_t ns = (uint64_t)(uint32_t)h->ts.tv_usec;
-            sec += (int64_t)(ns / 1000000000u);
-            in->head.ts = (sf_ts_t){sec, (uint32_t)(ns % 1000000000u), in->prec};
+            if (ns >= 1000000000u) { /* only a bogus file has it: no division per record */
+                sec += (int64_t)(ns / 1000000000u);
+                ns %= 1000000000u;
+            }
+            in->head.ts = (sf_ts_t){sec, (uint32_t)ns, in->prec};
             in->head.linktype = in->linktype;
             in->head.caplen = h->caplen;
             in->head.len = h->len;
@@ -721,11 +724,14 @@ int sf_capture_next(sf_capture_t *cap, sf_packet_t *pkt)
     /* Each iteration consumes one record, so the loop ends with the input. */
     for (;;) {
         input_t *best = NULL;
-        for (uint32_t i = 0; i < cap->n_in; i++) {
-            input_t *in = &cap->in[i];
-            /* Strictly earlier wins: ties keep input order, like mergecap. */
-            if (in->has_head && (!best || ts_before(in->head.ts, best->head.ts))) best = in;
-        }
+        if (cap->n_in == 1) /* one input: nothing to merge */
+            best = cap->in[0].has_head ? &cap->in[0] : NULL;
+        else
+            for (uint32_t i = 0; i < cap->n_in; i++) {
+                input_t *in = &cap->in[i];
+                /* Strictly earlier wins: ties keep input order, like mergecap. */
+                if (in->has_head && (!best || ts_before(in->head.ts, best->head.ts))) best = in;
+            }
         if (!best) return 0;
         sf_packet_t *h = &best->head;
         cap->st.records++;

@@ -205,6 +205,7 @@ static bool tag_param(sf_slice_t params, sf_slice_t *tag)
 {
     const char *s = params.p;
     uint32_t len = params.len;
+    if (len == 0) return false; /* the general scan finds nothing either */
     if (len > 5 && memcmp(s, ";tag=", 5) == 0 && s[5] != '"') {
         if (sf_pstop_find(s, 5, len) == len) {
             *tag = sf_mk_slice(s + 5, len - 5);
@@ -214,15 +215,39 @@ static bool tag_param(sf_slice_t params, sf_slice_t *tag)
     return sf_sip_param_get(params, "tag", tag);
 }
 
-/* Tag from a From/To value (header parameters only: see name_addr.c). */
-static void from_to(sf_sip_msg_t *m, sf_slice_t v, bool is_from, const char *line)
+/* The usual shapes of a From/To value, "<URI>;params" and
+ * "token display <URI>;params" (RFC 3261 20.20, 20.39), checked the way
+ * sf_sip_name_addr_parse() checks them; v is already trimmed of LWS by
+ * the header loop. True (with the header parameters in *params) only when
+ * that function would accept v with the same parameters; anything else
+ * (quoted display names, addr-spec, defects) goes to it. */
+static inline bool name_addr_fast(sf_slice_t v, sf_slice_t *params)
 {
-    sf_slice_t *dst = is_from ? &m->from : &m->to;
-    if (dst->p) {
-        flag(m, is_from ? "two From headers" : "two To headers", line);
-        return;
-    }
-    *dst = v;
+    const char *s = v.p;
+    uint32_t len = v.len;
+    if (len < 3 || s[0] == '*') return false; /* '*' is Contact's star form */
+    uint32_t i = s[0] == '<' ? 0 : sf_span(s, 0, len, SF_CC_TOKEN | SF_CC_LWS);
+    if (i >= len || s[i] != '<') return false;
+    const char *gt = sf_find_byte(s, s + i + 1, s + len, '>');
+    if (!gt || gt == s + i + 1) return false; /* missing '>', empty URI */
+    /* white space just inside the brackets is a defect */
+    if (sf_cc_is((unsigned char)s[i + 1], SF_CC_LWS) || sf_cc_is((unsigned char)gt[-1], SF_CC_LWS))
+        return false;
+    uint32_t k = sf_skip_lws(s, (uint32_t)(gt - s) + 1, len);
+    if (k < len && s[k] != ';') return false;
+    *params = sf_mk_slice(s + k, len - k);
+    return true;
+}
+
+/* from_to() for the values name_addr_fast() does not take: the full
+ * check, which names the defect. Out of line, so that the common path
+ * does not pay for its frame. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void
+from_to_full(sf_sip_msg_t *m, sf_slice_t v, bool is_from, const char *line)
+{
     sf_sip_name_addr_t na;
     const char *err = sf_sip_name_addr_parse(v, &na);
     if (err) {
@@ -270,6 +295,28 @@ static void from_to(sf_sip_msg_t *m, sf_slice_t v, bool is_from, const char *lin
     }
     sf_slice_t tag;
     if (tag_param(na.params, &tag)) {
+        if (is_from)
+            m->from_tag = tag;
+        else
+            m->to_tag = tag;
+    }
+}
+
+/* Tag from a From/To value (header parameters only: see name_addr.c). */
+static inline void from_to(sf_sip_msg_t *m, sf_slice_t v, bool is_from, const char *line)
+{
+    sf_slice_t *dst = is_from ? &m->from : &m->to;
+    if (dst->p) {
+        flag(m, is_from ? "two From headers" : "two To headers", line);
+        return;
+    }
+    *dst = v;
+    sf_slice_t params, tag;
+    if (!name_addr_fast(v, &params)) {
+        from_to_full(m, v, is_from, line);
+        return;
+    }
+    if (tag_param(params, &tag)) {
         if (is_from)
             m->from_tag = tag;
         else
@@ -336,6 +383,19 @@ static void content_length(sf_sip_msg_t *m, sf_slice_t v, const char *line)
 
 static void via(sf_sip_msg_t *m, sf_slice_t v, const char *line)
 {
+    /* the top Via, parsed first: when that parse shows there is no comma,
+     * it is what the one-value path below does, without its scan */
+    if (!m->via.present && v.len) {
+        bool no_comma;
+        const char *err = sf_sip_via_parse_top(v, &m->via, &no_comma);
+        if (no_comma) {
+            m->n_via++;
+            if (err) flag(m, err, v.p);
+            m->via.present = true;
+            return;
+        }
+        memset(&m->via, 0, sizeof m->via); /* as before the parse */
+    }
     /* fast path: one value per line (no comma at all) */
     if (v.len && !sf_find_byte(m->buf, v.p, v.p + v.len, ',')) {
         m->n_via++;
@@ -443,6 +503,9 @@ bool sf_sip_parse(sf_sip_parser_t *p, const char *buf, uint32_t len, sf_sip_msg_
     }
 
     uint32_t n = 0;
+    /* in locals: the stores into the array could alias p's fields */
+    sf_sip_header_t *hdrs = p->hdrs;
+    uint32_t cap = p->cap;
     bool indexing = true, ended = false;
     const char *end = buf + len;
     while (pos < len) {
@@ -499,13 +562,17 @@ bool sf_sip_parse(sf_sip_parser_t *p, const char *buf, uint32_t len, sf_sip_msg_
         sf_slice_t name = sf_mk_slice(line, (uint32_t)(name_end - line));
         sf_slice_t value = sf_mk_slice(v, (uint32_t)(ve - v));
         if (indexing) {
-            if (n == p->cap && !grow(p)) {
+            if (n == cap && grow(p)) {
+                hdrs = p->hdrs;
+                cap = p->cap;
+            }
+            if (n == cap) {
                 indexing = false;
                 flag(m, "too many headers", line);
             } else {
-                p->hdrs[n].name = name;
-                p->hdrs[n].value = value;
-                p->hdrs[n].id = id;
+                hdrs[n].name = name;
+                hdrs[n].value = value;
+                hdrs[n].id = id;
                 n++;
                 if (id != SF_HDR_OTHER && !m->hdr_first[id]) m->hdr_first[id] = (uint16_t)n;
             }

@@ -338,6 +338,11 @@ static inline sf_sip_hdr_t sf_sip_hdr_from_block(const char *p, uint32_t *name_l
 #endif
 }
 
+/* sf_sip_via_parse() for the parser's top Via: *no_comma is set when the
+ * parse saw every byte of v and none was a ',' (so v is one value);
+ * false says nothing. */
+const char *sf_sip_via_parse_top(sf_slice_t v, sf_sip_via_t *out, bool *no_comma);
+
 /* Longest start line sf_sip_start_line_check() waits for. */
 #define SF_SIP_MAX_START_LINE 8192u
 
