@@ -54,49 +54,9 @@ const char *sf_sip_hdr_name(sf_sip_hdr_t id)
     return hdr_names[id];
 }
 
-/* Lower-case spellings for the comparison below. */
-static const char *const hdr_lower[SF_HDR_COUNT] = {
-    [SF_HDR_OTHER] = "",
-    [SF_HDR_VIA] = "via",
-    [SF_HDR_FROM] = "from",
-    [SF_HDR_TO] = "to",
-    [SF_HDR_CALL_ID] = "call-id",
-    [SF_HDR_CSEQ] = "cseq",
-    [SF_HDR_CONTENT_LENGTH] = "content-length",
-    [SF_HDR_CONTENT_TYPE] = "content-type",
-    [SF_HDR_CONTACT] = "contact",
-    [SF_HDR_CONTENT_ENCODING] = "content-encoding",
-    [SF_HDR_SUBJECT] = "subject",
-    [SF_HDR_SUPPORTED] = "supported",
-    [SF_HDR_EVENT] = "event",
-    [SF_HDR_ALLOW_EVENTS] = "allow-events",
-    [SF_HDR_REFER_TO] = "refer-to",
-    [SF_HDR_REFERRED_BY] = "referred-by",
-    [SF_HDR_SESSION_EXPIRES] = "session-expires",
-    [SF_HDR_IDENTITY] = "identity",
-    [SF_HDR_ROUTE] = "route",
-    [SF_HDR_RECORD_ROUTE] = "record-route",
-    [SF_HDR_MAX_FORWARDS] = "max-forwards",
-    [SF_HDR_EXPIRES] = "expires",
-    [SF_HDR_REASON] = "reason",
-    [SF_HDR_WARNING] = "warning",
-    [SF_HDR_USER_AGENT] = "user-agent",
-    [SF_HDR_SERVER] = "server",
-    [SF_HDR_P_ASSERTED_IDENTITY] = "p-asserted-identity",
-    [SF_HDR_DIVERSION] = "diversion",
-    [SF_HDR_HISTORY_INFO] = "history-info",
-    [SF_HDR_AUTHORIZATION] = "authorization",
-    [SF_HDR_PROXY_AUTHORIZATION] = "proxy-authorization",
-    [SF_HDR_WWW_AUTHENTICATE] = "www-authenticate",
-    [SF_HDR_PROXY_AUTHENTICATE] = "proxy-authenticate",
-    [SF_HDR_RSEQ] = "rseq",
-    [SF_HDR_RACK] = "rack",
-    [SF_HDR_REQUIRE] = "require",
-    [SF_HDR_MIN_SE] = "min-se",
-};
-
-/* The same, zero-padded to 16 bytes, for sf_sip_hdr_from_block(); names
- * of 16 bytes or more are left to the byte-wise compare. */
+/* Lower-case spellings zero-padded to 16 bytes, for sf_sip_hdr_from_block()
+ * and the comparison below; names of 16 bytes or more are in hdr_lower_long
+ * and left to the byte-wise compare. */
 const char sf_sip_hdr_lower16[SF_HDR_COUNT][16] = {
     [SF_HDR_OTHER] = "",
     [SF_HDR_VIA] = "via",
@@ -130,6 +90,15 @@ const char sf_sip_hdr_lower16[SF_HDR_COUNT][16] = {
     [SF_HDR_RACK] = "rack",
     [SF_HDR_REQUIRE] = "require",
     [SF_HDR_MIN_SE] = "min-se",
+};
+
+/* Lower-case spellings of the names too long for sf_sip_hdr_lower16. */
+static const char *const hdr_lower_long[SF_HDR_COUNT] = {
+    [SF_HDR_CONTENT_ENCODING] = "content-encoding",
+    [SF_HDR_P_ASSERTED_IDENTITY] = "p-asserted-identity",
+    [SF_HDR_PROXY_AUTHORIZATION] = "proxy-authorization",
+    [SF_HDR_WWW_AUTHENTICATE] = "www-authenticate",
+    [SF_HDR_PROXY_AUTHENTICATE] = "proxy-authenticate",
 };
 
 /* Candidate id of a name of length 2..15 by its length and first byte
@@ -176,7 +145,8 @@ const uint8_t sf_sip_hdr_cand16[16][32] = {
  * except control bytes, which the caller never passes (names are tokens). */
 static sf_sip_hdr_t is(const char *name, uint32_t len, sf_sip_hdr_t id)
 {
-    const char *c = hdr_lower[id];
+    const char *c = sf_sip_hdr_lower16[id][0] ? sf_sip_hdr_lower16[id] : hdr_lower_long[id];
+    if (!c) return SF_HDR_OTHER;
     if (len >= 8) {
         /* eight bytes per step; the last step overlaps the previous one */
         const uint64_t fold = 0x2020202020202020ull;
