@@ -66,7 +66,7 @@ static const sf_dup_first_t *check(sf_dup_table_t *t, const sf_msg_meta_t *meta,
                                    const sf_sip_msg_t *m, uint64_t seq)
 {
     uint64_t slot = 0;
-    const sf_dup_first_t *f = sf_dup_check(t, meta, m, &slot);
+    const sf_dup_first_t *f = sf_dup_check(t, meta, m, sf_dup_hash(m->buf, m->len), &slot);
     if (!f) {
         sf_msg_info_t info = {.seq = seq, .meta = meta, .msg = m, .call = 7, .txn = 3};
         sf_dup_note(t, slot, &info);

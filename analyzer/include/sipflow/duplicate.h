@@ -64,11 +64,15 @@ void sf_dup_destroy(sf_dup_table_t *t);
 /* Hash of the SIP bytes (not cryptographic; never 0). */
 uint64_t sf_dup_hash(const char *buf, uint32_t len);
 
-/* Looks msg up. A copy: returns its first copy's record (valid until the
- * next call). New: remembers it, sets *slot for sf_dup_note and returns
- * NULL. */
+/* Starts fetching the index entry for hash h (sf_dup_hash of the message),
+ * so that sf_dup_check() on it, a little later, does not wait for memory. */
+void sf_dup_prefetch(const sf_dup_table_t *t, uint64_t h);
+
+/* Looks msg up; h is sf_dup_hash(msg->buf, msg->len). A copy: returns its
+ * first copy's record (valid until the next call). New: remembers it, sets
+ * *slot for sf_dup_note and returns NULL. */
 const sf_dup_first_t *sf_dup_check(sf_dup_table_t *t, const sf_msg_meta_t *meta,
-                                   const sf_sip_msg_t *msg, uint64_t *slot);
+                                   const sf_sip_msg_t *msg, uint64_t h, uint64_t *slot);
 /* Records the engine's classification of the message remembered in slot
  * (ignored when slot is no longer that message). */
 void sf_dup_note(sf_dup_table_t *t, uint64_t slot, const sf_msg_info_t *info);

@@ -136,11 +136,15 @@ static bool is_copy(const entry_t *e, const sf_msg_meta_t *m)
     return e->has_ip_id && m->has_ip_id && e->ip_id == m->ip_id;
 }
 
+void sf_dup_prefetch(const sf_dup_table_t *t, uint64_t h)
+{
+    if (t) __builtin_prefetch(&t->buckets[h & t->bmask]);
+}
+
 const sf_dup_first_t *sf_dup_check(sf_dup_table_t *t, const sf_msg_meta_t *meta,
-                                   const sf_sip_msg_t *msg, uint64_t *slot)
+                                   const sf_sip_msg_t *msg, uint64_t h, uint64_t *slot)
 {
     t->st.checked++;
-    uint64_t h = sf_dup_hash(msg->buf, msg->len);
     int64_t now = meta_ns(meta);
     link_t *b = &t->buckets[h & t->bmask];
     /* newest first */

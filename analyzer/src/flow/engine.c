@@ -214,6 +214,13 @@ void sf_engine_push(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_
     /* Without Call-ID and CSeq nothing can be matched (8.1.1); the message
      * is still reported. */
     bool matchable = m->call_id.len && m->has_cseq && !(m->is_request && !m->method.len);
+    /* The duplicate index entry first: its hash covers the whole message,
+     * and the key building and timers below overlap its fetch. */
+    uint64_t dup_hash = 0;
+    if (e->dups) {
+        dup_hash = sf_dup_hash(m->buf, m->len);
+        sf_dup_prefetch(e->dups, dup_hash);
+    }
     /* keys before the timers and the duplicate check: see flow_keys_t */
     flow_keys_t keys;
     keys.txn.n = keys.dialog.n = keys.call.n = 0;
@@ -228,7 +235,7 @@ void sf_engine_push(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_
     if (keys.txn.n) sf_flow_prefetch_obj(&e->txns, keys.txn.h, sizeof(txn_t));
     if (keys.dialog.n) sf_flow_prefetch_obj(&e->dialogs, keys.dialog.h, sizeof(dialog_t));
     uint64_t dup_slot = 0;
-    if (e->dups && sf_flow_duplicate(e, meta, m, &dup_slot)) return;
+    if (e->dups && sf_flow_duplicate(e, meta, m, dup_hash, &dup_slot)) return;
     e->stats.messages++;
 
     sf_msg_info_t info = {.seq = e->stats.messages, .meta = meta, .msg = m};

@@ -6,9 +6,9 @@
 #include "flow_internal.h"
 
 bool sf_flow_duplicate(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_t *m,
-                       uint64_t *slot)
+                       uint64_t hash, uint64_t *slot)
 {
-    const sf_dup_first_t *f = sf_dup_check(e->dups, meta, m, slot);
+    const sf_dup_first_t *f = sf_dup_check(e->dups, meta, m, hash, slot);
     if (!f) return false;
     e->stats.messages++;
     e->stats.duplicates++;

@@ -311,8 +311,9 @@ void sf_flow_call_duplicate(sf_engine_t *e, call_t *c, const sf_msg_meta_t *meta
 
 /* engine_duplicate.c: true when msg is a copy (then fully handled); else
  * *slot names it for sf_dup_note */
+/* hash: sf_dup_hash() of the message */
 bool sf_flow_duplicate(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_t *msg,
-                       uint64_t *slot);
+                       uint64_t hash, uint64_t *slot);
 
 /* registration.c */
 void sf_flow_reg_message(sf_engine_t *e, txn_t *t, const sf_msg_meta_t *meta,
