@@ -11,28 +11,6 @@
 #include "path_harness.h"
 #include "test_net_build.h"
 
-typedef struct fix {
-    got_t g;
-    sf_packet_path_t *pp;
-    uint64_t frame;
-} fix_t;
-
-static int setup(void **state)
-{
-    fix_t *f = calloc(1, sizeof *f);
-    f->pp = path_for(&f->g, NULL);
-    *state = f;
-    return f->pp ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    fix_t *f = *state;
-    sf_packet_path_destroy(f->pp);
-    free(f);
-    return 0;
-}
-
 static void push_eth(fix_t *f, const uint8_t *ip, uint32_t n, uint32_t caplen_cut)
 {
     uint8_t e[2048];

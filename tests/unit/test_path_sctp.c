@@ -10,32 +10,11 @@
 #include "sipflow/packet_path.h"
 #include "sipflow/sctp.h"
 #define MAX_MSGS 8
+#define PATH_FIX_EXTRA \
+    uint8_t sctp[2048]; /* the SCTP packet being built */ \
+    uint32_t n; /* its length so far */
 #include "path_harness.h"
 #include "test_net_build.h"
-
-typedef struct fix {
-    got_t g;
-    sf_packet_path_t *pp;
-    uint64_t frame;
-    uint8_t sctp[2048];
-    uint32_t n;
-} fix_t;
-
-static int setup(void **state)
-{
-    fix_t *f = calloc(1, sizeof *f);
-    f->pp = path_for(&f->g, NULL);
-    *state = f;
-    return f->pp ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    fix_t *f = *state;
-    sf_packet_path_destroy(f->pp);
-    free(f);
-    return 0;
-}
 
 static void start(fix_t *f)
 {
