@@ -57,6 +57,8 @@ const char *sf_problem_name(unsigned bit)
 }
 
 #define CKEY_MAX FLOW_CALL_KEY_MAX
+/* keeps the calls table's hashes apart from the other tables' */
+#define CALL_HASH_SEED 3
 static size_t ckey(char *k, sf_slice_t cid, sf_slice_t tag)
 {
     uint32_t a = cid.len > 400 ? 400 : cid.len, b = tag.len > 180 ? 180 : tag.len;
@@ -70,30 +72,29 @@ static size_t ckey(char *k, sf_slice_t cid, sf_slice_t tag)
 void sf_flow_call_key(sf_engine_t *e, sf_slice_t cid, sf_slice_t tag, flow_keys_t *keys)
 {
     keys->call.n = (uint32_t)ckey(keys->call_buf, cid, tag);
-    keys->call.h = sf_hash_bytes(3, keys->call_buf, keys->call.n);
+    keys->call.h = sf_hash_bytes(CALL_HASH_SEED, keys->call_buf, keys->call.n);
     sf_flow_prefetch_slot(&e->calls, keys->call.h);
+}
+
+static call_t *lookup(sf_engine_t *e, const char *k, size_t n, uint64_t h)
+{
+    uint32_t it = 0;
+    call_t *c;
+    while ((c = sf_hmap_next(&e->calls, h, &it)))
+        if (c->keylen == n && memcmp(c->key, k, n) == 0) return c;
+    return NULL;
 }
 
 call_t *sf_flow_call_find_key(sf_engine_t *e, const flow_keys_t *keys)
 {
-    uint32_t it = 0;
-    call_t *c;
-    while ((c = sf_hmap_next(&e->calls, keys->call.h, &it)))
-        if (c->keylen == keys->call.n && memcmp(c->key, keys->call_buf, keys->call.n) == 0)
-            return c;
-    return NULL;
+    return lookup(e, keys->call_buf, keys->call.n, keys->call.h);
 }
 
 call_t *sf_flow_call_find(sf_engine_t *e, sf_slice_t cid, sf_slice_t tag)
 {
     char k[CKEY_MAX];
     size_t n = ckey(k, cid, tag);
-    uint64_t h = sf_hash_bytes(3, k, n);
-    uint32_t it = 0;
-    call_t *c;
-    while ((c = sf_hmap_next(&e->calls, h, &it)))
-        if (c->keylen == n && memcmp(c->key, k, n) == 0) return c;
-    return NULL;
+    return lookup(e, k, n, sf_hash_bytes(CALL_HASH_SEED, k, n));
 }
 
 call_t *sf_flow_call_create(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_t *m,

@@ -13,6 +13,8 @@ const char *sf_dialog_state_name(sf_dialog_state_t s)
 }
 
 #define DKEY_MAX FLOW_DIALOG_KEY_MAX
+/* keeps the dialogs table's hashes apart from the other tables' */
+#define DIALOG_HASH_SEED 7
 #define DFIELD_MAX 256
 
 static size_t dkey(char *k, sf_slice_t cid, sf_slice_t a, sf_slice_t b)
@@ -39,30 +41,29 @@ void sf_flow_dialog_key(sf_engine_t *e, sf_slice_t cid, sf_slice_t t1, sf_slice_
                         flow_keys_t *keys)
 {
     keys->dialog.n = (uint32_t)dkey(keys->dialog_buf, cid, t1, t2);
-    keys->dialog.h = sf_hash_bytes(7, keys->dialog_buf, keys->dialog.n);
+    keys->dialog.h = sf_hash_bytes(DIALOG_HASH_SEED, keys->dialog_buf, keys->dialog.n);
     sf_flow_prefetch_slot(&e->dialogs, keys->dialog.h);
+}
+
+static dialog_t *lookup(sf_engine_t *e, const char *k, size_t n, uint64_t h)
+{
+    uint32_t it = 0;
+    dialog_t *d;
+    while ((d = sf_hmap_next(&e->dialogs, h, &it)))
+        if (d->keylen == n && memcmp(d->key, k, n) == 0) return d;
+    return NULL;
 }
 
 dialog_t *sf_flow_dialog_find_key(sf_engine_t *e, const flow_keys_t *keys)
 {
-    uint32_t it = 0;
-    dialog_t *d;
-    while ((d = sf_hmap_next(&e->dialogs, keys->dialog.h, &it)))
-        if (d->keylen == keys->dialog.n && memcmp(d->key, keys->dialog_buf, keys->dialog.n) == 0)
-            return d;
-    return NULL;
+    return lookup(e, keys->dialog_buf, keys->dialog.n, keys->dialog.h);
 }
 
 dialog_t *sf_flow_dialog_find(sf_engine_t *e, sf_slice_t cid, sf_slice_t t1, sf_slice_t t2)
 {
     char k[DKEY_MAX];
     size_t n = dkey(k, cid, t1, t2);
-    uint64_t h = sf_hash_bytes(7, k, n);
-    uint32_t it = 0;
-    dialog_t *d;
-    while ((d = sf_hmap_next(&e->dialogs, h, &it)))
-        if (d->keylen == n && memcmp(d->key, k, n) == 0) return d;
-    return NULL;
+    return lookup(e, k, n, sf_hash_bytes(DIALOG_HASH_SEED, k, n));
 }
 
 dialog_t *sf_flow_dialog_create(sf_engine_t *e, const flow_keys_t *keys)
