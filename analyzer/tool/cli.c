@@ -268,6 +268,7 @@ int sf_cli_parse(sf_cli_t *cli, const char *command, const char *summary, const 
     cli->command = command;
     cli->dup_window_ms = -1;
     cli->keep_ladder = true;
+    cli->keep_media = true;
     cli->hep_reorder_ms = -1;
     GOptionEntry common[] = {
         {"format", 'F', 0, G_OPTION_ARG_STRING, &cli->format_name, "Output format", "FMT"},
@@ -485,7 +486,7 @@ int sf_cli_run(sf_cli_t *cli)
     sf_engine_config_t ecfg;
     sf_engine_config_default(&ecfg);
     ecfg.keep_ladder = cli->keep_ladder;
-    ecfg.keep_media = !cli->no_media;
+    ecfg.keep_media = cli->keep_media;
     if (cli->stats && cli->select.any) {
         /* with a call filter the statistics count the selected calls'
          * messages, read from their ladders when the call ends */

@@ -81,7 +81,9 @@ typedef struct sf_cli {
     /* the engine builds ladder arrows only for commands that draw them
      * (sf_cli_parse sets true; messages/calls/stats/anomalies clear it) */
     bool keep_ladder;
-    bool no_media; /* the command shows no SDP media: the engine skips it */
+    /* and reads SDP media only for commands that may show it (sf_cli_parse
+     * sets true; stats clears it) */
+    bool keep_media;
     void *cmd; /* command state */
     sf_capture_stats_t cap_stats;
     sf_packet_path_stats_t path_stats;

@@ -214,7 +214,7 @@ int sf_cmd_stats(int argc, char **argv)
         } else {
             cli.after_run = print_stats;
             cli.keep_ladder = false;
-            cli.no_media = true; /* no statistic reads codecs or hold */
+            cli.keep_media = false; /* no statistic reads codecs or hold */
             rc = sf_cli_run(&cli);
         }
         sf_stats_destroy(cli.stats);
