@@ -153,13 +153,61 @@ static void fire(sf_engine_t *e, sf_timer_t *t)
     }
 }
 
+static void prefetch_range(const void *p, size_t n)
+{
+    for (size_t off = 0; off < n; off += 64) __builtin_prefetch((const char *)p + off);
+}
+
+/* The objects whose timers come next are cold (armed 64*T1 of capture
+ * time ago) and fire within the next messages; ending one touches the
+ * object and its table slot. A two-step pipeline: the timer's line of the
+ * ones after the next is fetched now; for the next ones, fetched at an
+ * earlier message, the whole object and its table slot follow. An
+ * object's fields other than its timer are read only while its timer is
+ * armed: a pooled object is poisoned under AddressSanitizer. */
+static void prefetch_timers(sf_engine_t *e)
+{
+    sf_timer_upcoming_t u;
+    sf_timer_upcoming(&e->timers, &u);
+    for (uint32_t i = 0; i < u.n_soon; i++) __builtin_prefetch(u.soon[i]);
+    for (uint32_t i = 0; i < u.n_next; i++) {
+        sf_timer_t *t = u.next[i];
+        if (!t->armed) continue;
+        switch (t->kind) {
+        case TIMER_TXN: {
+            const txn_t *x = (const txn_t *)t;
+            prefetch_range(x, sizeof *x);
+            sf_flow_prefetch_slot(&e->txns, x->hash);
+            break;
+        }
+        case TIMER_DIALOG: {
+            const dialog_t *d = (const dialog_t *)t;
+            prefetch_range(d, sizeof *d);
+            sf_flow_prefetch_slot(&e->dialogs, d->hash);
+            break;
+        }
+        case TIMER_CALL: {
+            const call_t *c = (const call_t *)((const char *)t - offsetof(call_t, timer));
+            prefetch_range(c, sizeof *c);
+            sf_flow_prefetch_slot(&e->calls, c->hash);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+}
+
 static void run_timers(sf_engine_t *e)
 {
     sf_timer_t *t;
     /* every fire either frees its object or re-arms it later than now */
     for (uint32_t guard = 0; guard < 1000000 && (t = sf_timer_pop_due(&e->timers, e->now)); guard++)
         fire(e, t);
-    sf_timer_prefetch_next(&e->timers, sizeof(txn_t));
+    if (e->timers.taken != e->prefetched_at) {
+        e->prefetched_at = e->timers.taken; /* new heads */
+        prefetch_timers(e);
+    }
 }
 
 /* Over a cap: the objects closest to their deadline go first. */
@@ -343,14 +391,14 @@ static int by_call_number(const void *a, const void *b)
     return x->pub.number < y->pub.number ? -1 : x->pub.number > y->pub.number;
 }
 
-/* Every object is back in its pool once the tables are empty: the heap's
+/* Every object is back in its pool once the tables are empty: the queue's
  * remaining entries are all stale, and the pools' memory can go. A pool
  * that still lends objects (allocation failures left the tables
  * inconsistent, or a caller still holds a call) is kept until destroy. */
 static void release_pools(sf_engine_t *e)
 {
     if (e->txns.count || e->dialogs.count || e->calls.count || e->regs.count) return;
-    sf_timer_heap_clear(&e->timers);
+    sf_timer_queue_clear(&e->timers);
     sf_pool_t *pools[] = {&e->txn_pool, &e->dialog_pool, &e->reg_pool};
     for (size_t i = 0; i < sizeof pools / sizeof pools[0]; i++) {
         sf_flow_mem(e, -(int64_t)pools[i]->bytes);
@@ -421,7 +469,7 @@ void sf_engine_destroy(sf_engine_t *e)
     sf_hmap_free(&e->dialogs);
     sf_hmap_free(&e->calls);
     sf_hmap_free(&e->regs);
-    sf_timer_heap_free(&e->timers);
+    sf_timer_queue_free(&e->timers);
     sf_pool_release(&e->txn_pool);
     sf_pool_release(&e->dialog_pool);
     sf_pool_release(&e->call_pool);

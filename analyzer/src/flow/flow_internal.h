@@ -16,7 +16,7 @@
 #include "arena.h"
 #include "hash_map.h"
 #include "pool.h"
-#include "timer_heap.h"
+#include "timer_queue.h"
 
 enum { TIMER_TXN = 1, TIMER_CALL, TIMER_DIALOG, TIMER_REG };
 
@@ -158,7 +158,8 @@ struct sf_engine {
     bool t1_inferred;
     int64_t now;
     sf_hmap_t txns, dialogs, calls, regs;
-    sf_timer_heap_t timers;
+    sf_timer_queue_t timers;
+    uint64_t prefetched_at; /* timers.taken when their heads were prefetched */
     sf_pool_t txn_pool, dialog_pool, call_pool, reg_pool;
     uint32_t call_pool_lent; /* calls out of the pool (open, or referenced by a caller) */
     uint32_t next_txn, next_dialog, next_call, next_reg;
@@ -202,7 +203,7 @@ static inline void sf_flow_mem(sf_engine_t *e, int64_t delta)
 }
 
 /* An object from one of the engine's pools, zeroed but for its timer
- * generation (timer_heap.h); the pool's growth is counted. */
+ * generation (timer_queue.h); the pool's growth is counted. */
 static inline void *sf_flow_obj_get(sf_engine_t *e, sf_pool_t *p, size_t timer_offset)
 {
     uint64_t before = p->bytes;

@@ -6,8 +6,8 @@
  * them back on a free list: the memory held is the peak of objects open at
  * once (memory follows open state, not capture size), and it is returned
  * in one step when the engine finishes. Objects in a pool also stay
- * addressable until then, which the timer heap's lazy cancellation relies on
- * (timer_heap.c). */
+ * addressable until then, which the timer queue's lazy cancellation relies on
+ * (timer_queue.c). */
 #ifndef SF_POOL_H
 #define SF_POOL_H
 
@@ -27,7 +27,7 @@ typedef struct sf_pool {
     uint32_t fresh_left;
     uint64_t bytes; /* obtained from malloc, chunk headers included */
     /* bytes of an object that stay readable while it is in the pool (its
-     * timer: timer_heap.c checks stale entries there); under
+     * timer: timer_queue.c checks stale entries there); under
      * AddressSanitizer the rest is poisoned, so a use after "free" of a
      * pooled object is still caught */
     size_t keep_off, keep_len;
