@@ -316,6 +316,10 @@ int sf_cli_parse(sf_cli_t *cli, const char *command, const char *summary, const 
          "(or the same IPv4 datagram twice) is one message seen twice, not a retransmission "
          "(default 100; 0 turns this off)",
          "MS"},
+        {"libpcap", 0, 0, G_OPTION_ARG_NONE, &cli->libpcap,
+         "Read classic pcap files with libpcap instead of sipflow's own reader (the same "
+         "records, several times slower; for comparing)",
+         NULL},
         {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &cli->inputs, NULL, "FILE..."},
         {NULL, 0, 0, 0, NULL, NULL, NULL},
     };
@@ -469,8 +473,10 @@ int sf_cli_run(sf_cli_t *cli)
     }
     size_t n = g_strv_length(cli->inputs), n_inputs = n;
     sf_anomaly_sink_t asink = {on_anomaly, cli};
-    sf_capture_opts_t copts = {
-        .bpf = cli->bpf, .anomalies = asink, .time_shift_ns = cli->time_shift_ns};
+    sf_capture_opts_t copts = {.bpf = cli->bpf,
+                               .anomalies = asink,
+                               .time_shift_ns = cli->time_shift_ns,
+                               .libpcap = cli->libpcap};
     char err[512] = "";
     sf_capture_t *cap =
         sf_capture_open((const char *const *)cli->inputs, n, &copts, err, sizeof err);

@@ -78,6 +78,7 @@ typedef struct sf_cli {
     char **time_shift_args; /* --time-shift FILE=SECONDS, repeatable */
     int64_t *time_shift_ns; /* per input, from time_shift_args */
     double dup_window_ms;   /* --dup-window; < 0: not given */
+    gboolean libpcap;       /* --libpcap: classic pcap through libpcap */
     /* the engine builds ladder arrows only for commands that draw them
      * (sf_cli_parse sets true; messages/calls/stats/anomalies clear it) */
     bool keep_ladder;

@@ -62,6 +62,16 @@ class Cli(unittest.TestCase):
             self.assertEqual(rc, 2, args)
             self.assertTrue(err.strip(), args)
 
+    def test_libpcap_reader_gives_the_same_report(self):
+        """--libpcap reads classic pcap through libpcap: the same messages,
+        calls and statistics as sipflow's own reader."""
+        for cmd in ("messages", "calls", "stats"):
+            rc1, own, _ = run(cmd, "--format", "json", CALL)
+            rc2, lib, _ = run(cmd, "--format", "json", "--libpcap", CALL)
+            self.assertEqual((rc1, rc2), (0, 0), cmd)
+            self.assertTrue(own.strip(), cmd)
+            self.assertEqual(own, lib, cmd)
+
     def test_help(self):
         rc, out, _ = run("--help")
         self.assertEqual(rc, 0)

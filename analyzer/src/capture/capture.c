@@ -4,17 +4,24 @@
  * problems into anomalies.
  *
  * Reader choice per input, made by peeking at the first 4 bytes of a
- * regular file. Plain classic pcap goes to libpcap, the reference for that
- * format and its quirks. The own reader (capfile_reader.h) takes what
- * libpcap gets wrong or cannot do: gzip-compressed files (magic 1f 8b),
- * pcapng (libpcap 1.10 returns no packets when the interfaces differ in
- * link type or snaplen, and hides per-interface link types and
- * if_tsresol), and any input that is not a regular file (stdin "-", pipes,
- * /dev/fd/N), whose first bytes cannot be peeked and then read again.
- * Measured on a 63,500-record classic pcap (page cache, -O2): libpcap
- * ~3-4.5 M records/s, the own reader ~16-28 M records/s; libpcap also caps
- * caplen > snaplen silently, so that RECORD_INVALID case is only seen
- * through the own reader.
+ * regular file. The own reader (capfile_reader.h) takes classic pcap in
+ * its standard forms (both byte orders, microsecond and nanosecond magic),
+ * pcapng, gzip-compressed files (magic 1f 8b) and any input that is not a
+ * regular file (stdin "-", pipes, /dev/fd/N), whose first bytes cannot be
+ * peeked and then read again. libpcap takes the other classic pcap
+ * variants it knows (Kuznetzov's patched format, 24-byte record headers)
+ * and anything unrecognised (its error message names the problem), and
+ * every classic pcap when opts->libpcap asks for it.
+ * Why not libpcap for all classic pcap: it reads each record with two
+ * fread() calls and copies it into its own buffer; on the 1 GB bench
+ * capture that was 0.6 of the packet path's 1.35 s, against about 0.1 s
+ * for the own reader, which hands out records in place from large reads
+ * (measured: ~3-4.5 M records/s against ~16-28 M records/s). The records
+ * are the same (tests/unit/test_capture_readers_agree.c reads every
+ * bundled capture both ways). libpcap 1.10 also returns no packets from a
+ * pcapng whose interfaces differ in link type or snaplen, hides
+ * per-interface link types and if_tsresol, and caps caplen > snaplen
+ * silently (capture.c then reads the rest back).
  *
  * Zero-copy merge: each input keeps one pending head record whose data
  * points into that input's reader buffer. The buffer stays valid because an
@@ -65,6 +72,7 @@ typedef struct input {
     pcap_t *pcap;
     sf_capfile_t *own;
     uint32_t linktype; /* INPUT_PCAP: LINKTYPE of the file */
+    uint32_t header_lt; /* INPUT_OWN: a classic pcap's LINKTYPE, else UINT32_MAX */
     uint32_t snaplen;  /* INPUT_PCAP: from the file header */
     uint8_t prec;      /* INPUT_PCAP: 6 or 9, from the magic */
     uint64_t pcap_off; /* INPUT_PCAP: file offset after the last record */
@@ -532,30 +540,42 @@ static void advance(sf_capture_t *cap, input_t *in)
 }
 
 /* Peeks at the first bytes of a regular file to pick the reader (see the
- * top of this file). Returns true for the own reader; *prec gets the
- * classic pcap precision. */
-static bool wants_own_reader(const char *path, uint8_t *prec, uint8_t *rec_hdr)
+ * top of this file). Returns true for the own reader; *prec and *rec_hdr
+ * get what libpcap needs to know of a classic pcap, *pcap_lt its link type
+ * (from the file header, so filters compile and unsupported link types
+ * are reported before the first record, whichever reader reads it;
+ * UINT32_MAX when not a classic pcap or cut short). */
+static bool wants_own_reader(const char *path, bool libpcap, uint8_t *prec, uint8_t *rec_hdr,
+                             uint32_t *pcap_lt)
 {
     *prec = 6;
     *rec_hdr = 16;
+    *pcap_lt = UINT32_MAX;
     if (strcmp(path, "-") == 0) return true;
     struct stat sb;
     if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) return true;
     FILE *f = fopen(path, "rb");
     if (!f) return false; /* libpcap reports the error */
-    uint8_t m[4] = {0};
+    uint8_t m[24] = {0}; /* a classic pcap file header */
     size_t n = fread(m, 1, sizeof m, f);
     fclose(f);
     if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b) return true; /* gzip, RFC 1952 */
-    if (n == 4 && m[0] == 0x0a && m[1] == 0x0d && m[2] == 0x0d && m[3] == 0x0a)
+    if (n >= 4 && m[0] == 0x0a && m[1] == 0x0d && m[2] == 0x0d && m[3] == 0x0a)
         return true; /* pcapng section header block */
-    if (n == 4 && ((m[0] == 0xa1 && m[1] == 0xb2 && m[2] == 0x3c && m[3] == 0x4d) ||
-                   (m[0] == 0x4d && m[1] == 0x3c && m[2] == 0xb2 && m[3] == 0xa1)))
-        *prec = 9; /* nanosecond pcap magic */
-    if (n == 4 && ((m[0] == 0xa1 && m[1] == 0xb2 && m[2] == 0xcd && m[3] == 0x34) ||
-                   (m[0] == 0x34 && m[1] == 0xcd && m[2] == 0xb2 && m[3] == 0xa1)))
-        *rec_hdr = 24; /* Kuznetzov's patched pcap: longer record headers */
-    return false;
+    if (n < 4) return false;
+    uint32_t be = (uint32_t)m[0] << 24 | (uint32_t)m[1] << 16 | (uint32_t)m[2] << 8 | m[3];
+    uint32_t le = (uint32_t)m[3] << 24 | (uint32_t)m[2] << 16 | (uint32_t)m[1] << 8 | m[0];
+    bool usec = be == 0xa1b2c3d4 || le == 0xa1b2c3d4;
+    bool nsec = be == 0xa1b23c4d || le == 0xa1b23c4d;
+    bool patched = be == 0xa1b2cd34 || le == 0xa1b2cd34;
+    if (nsec) *prec = 9;
+    if (patched) *rec_hdr = 24; /* Kuznetzov's patched pcap: longer record headers */
+    if (n == sizeof m && (usec || nsec || patched)) {
+        /* draft-ietf-opsawg-pcap 4: the low 16 bits of the LinkType field */
+        bool big = be == 0xa1b2c3d4 || be == 0xa1b23c4d || be == 0xa1b2cd34;
+        *pcap_lt = big ? (uint32_t)m[22] << 8 | m[23] : (uint32_t)m[21] << 8 | m[20];
+    }
+    return (usec || nsec) && !libpcap;
 }
 
 /* Stores "name: msg"; the readers' messages sometimes name the file
@@ -572,7 +592,7 @@ static void set_open_error(input_t *in, const char *msg)
     if (in->open_error) snprintf(in->open_error, n, "%s: %s", in->name, msg);
 }
 
-static void open_input(input_t *in, bool *stdin_used)
+static void open_input(input_t *in, bool libpcap, bool *stdin_used)
 {
     char err[PCAP_ERRBUF_SIZE + 64];
     err[0] = '\0';
@@ -585,10 +605,12 @@ static void open_input(input_t *in, bool *stdin_used)
         *stdin_used = true;
     }
     uint8_t prec, rec_hdr;
-    if (wants_own_reader(in->name, &prec, &rec_hdr)) {
+    uint32_t pcap_lt;
+    if (wants_own_reader(in->name, libpcap, &prec, &rec_hdr, &pcap_lt)) {
         in->own = sf_capfile_open(in->name, err, sizeof err);
         if (in->own) {
             in->kind = INPUT_OWN;
+            in->header_lt = pcap_lt;
             return;
         }
     } else {
@@ -633,6 +655,12 @@ static void note_linktype(sf_capture_t *cap, input_t *in, uint32_t lt, uint64_t 
          "; its records are counted but not analysed");
 }
 
+/* The link type a classic pcap input declares in its file header. */
+static uint32_t header_linktype(const input_t *in)
+{
+    return in->kind == INPUT_PCAP ? in->linktype : in->kind == INPUT_OWN ? in->header_lt : UINT32_MAX;
+}
+
 sf_capture_t *sf_capture_open(const char *const *paths, size_t n_paths,
                               const sf_capture_opts_t *opts, char *err, size_t errlen)
 {
@@ -659,7 +687,7 @@ sf_capture_t *sf_capture_open(const char *const *paths, size_t n_paths,
         in->name = dup_str(paths[i] ? paths[i] : "");
         if (!in->name) goto oom;
         if (opts && opts->time_shift_ns) in->shift_ns = opts->time_shift_ns[i];
-        open_input(in, &stdin_used);
+        open_input(in, opts && opts->libpcap, &stdin_used);
         if (in->kind == INPUT_FAILED) {
             if (!in->open_error) goto oom;
             cap->st.files_failed++;
@@ -674,24 +702,27 @@ sf_capture_t *sf_capture_open(const char *const *paths, size_t n_paths,
     }
 
     /* A filter that does not compile is an error before any record is
-     * read. libpcap inputs know their link type now; own-reader inputs
-     * only from their first record, so check the syntax on Ethernet. */
+     * read. Classic pcap inputs know their link type now; pcapng and
+     * compressed ones only from their first record, so check the syntax
+     * on Ethernet. */
     if (cap->bpf) {
         bool any = false;
         for (uint32_t i = 0; i < cap->n_in; i++) {
-            if (cap->in[i].kind != INPUT_PCAP) continue;
+            uint32_t lt = header_linktype(&cap->in[i]);
+            if (lt == UINT32_MAX) continue;
             any = true;
-            if (compile_for(cap, cap->in[i].linktype, err, errlen) < 0) goto fail;
+            if (compile_for(cap, lt, err, errlen) < 0) goto fail;
         }
         if (!any && compile_for(cap, SF_LINKTYPE_ETHERNET, err, errlen) < 0) goto fail;
     }
 
     for (uint32_t i = 0; i < cap->n_in; i++) {
         input_t *in = &cap->in[i];
+        uint32_t lt = header_linktype(in);
         if (in->kind == INPUT_FAILED)
             emit(cap, i, 0, (sf_ts_t){0, 0, 0}, SF_ANOM_FILE_UNREADABLE, in->open_error, "");
-        else if (in->kind == INPUT_PCAP)
-            note_linktype(cap, in, in->linktype, 0, (sf_ts_t){0, 0, 0});
+        else if (lt != UINT32_MAX)
+            note_linktype(cap, in, lt, 0, (sf_ts_t){0, 0, 0});
     }
     for (uint32_t i = 0; i < cap->n_in; i++) {
         input_t *in = &cap->in[i];
