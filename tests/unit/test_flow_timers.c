@@ -22,11 +22,12 @@ typedef struct obj {
 /* A random mix of arming, moving later, moving earlier and cancelling:
  * every armed timer fires exactly once, at its latest deadline, in
  * deadline order, and a cancelled one never fires. */
-static void run_model(int64_t spread, int64_t step)
+static void run_model(int64_t spread, int64_t step, int64_t horizon)
 {
     static obj_t o[N];
     static int64_t model[N]; /* deadline, or -1 when not armed */
     sf_timer_queue_t h = {0};
+    h.horizon = horizon;
     srand(7);
     for (int i = 0; i < N; i++) {
         o[i].id = i;
@@ -64,7 +65,8 @@ static void run_model(int64_t spread, int64_t step)
         /* stale entries are compacted: the queue stays near the armed count */
         assert_true(sf_timer_queue_entries(&h) <= 2 * N + 4096 + 1);
     }
-    /* pop_first drains in deadline order */
+    /* pop_first drains in deadline order (past the horizon: in placing
+     * order, after the others) */
     int64_t last = -1;
     sf_timer_t *t;
     uint32_t left = 0;
@@ -73,7 +75,7 @@ static void run_model(int64_t spread, int64_t step)
     while ((t = sf_timer_pop_first(&h))) {
         obj_t *x = (obj_t *)t;
         assert_int_equal(model[x->id], t->deadline);
-        assert_true(t->deadline >= last);
+        if (!horizon) assert_true(t->deadline >= last);
         last = t->deadline;
         model[x->id] = -1;
         left--;
@@ -88,9 +90,10 @@ static void run_model(int64_t spread, int64_t step)
 static void test_queue_matches_model(void **state)
 {
     (void)state;
-    run_model(5000, 0);
-    run_model(0, 3000);
-    run_model(50, 0);
+    run_model(5000, 0, 0);
+    run_model(0, 3000, 0);
+    run_model(50, 0, 0);
+    run_model(5000, 0, 700); /* most deadlines hop through the horizon */
 }
 
 /* Equal deadlines armed together fire in the order they were armed, also
@@ -152,6 +155,43 @@ static void test_capture_gap(void **state)
     assert_ptr_equal(sf_timer_pop_first(&h), &b.timer);
     assert_ptr_equal(sf_timer_pop_first(&h), &a.timer);
     assert_null(sf_timer_pop_first(&h));
+    sf_timer_queue_free(&h);
+}
+
+/* With a horizon, a deadline far ahead waits at now + horizon and hops
+ * until it is near: it still fires exactly at its deadline, and the entry
+ * a timer leaves when it moves earlier is dropped within the horizon (the
+ * engine's calls: an idle timeout of hours, moved to 64*T1 when the call
+ * ends), so stale entries never pile up to a compaction. */
+static void test_horizon(void **state)
+{
+    (void)state;
+    enum { CALLS = 20000 };
+    static obj_t o[CALLS];
+    sf_timer_queue_t h = {0};
+    h.horizon = 48;
+    int64_t now = 0;
+    assert_null(sf_timer_pop_due(&h, now));
+    obj_t far = {0};
+    sf_timer_init(&far.timer, 1);
+    assert_true(sf_timer_set(&h, &far.timer, 1000));
+    for (int i = 0; i < CALLS; i++) {
+        sf_timer_init(&o[i].timer, 1);
+        o[i].id = i;
+        assert_true(sf_timer_set(&h, &o[i].timer, now + 14400)); /* idle */
+        assert_true(sf_timer_set(&h, &o[i].timer, now + 32));    /* ended */
+        now++;
+        sf_timer_t *t;
+        while ((t = sf_timer_pop_due(&h, now))) {
+            obj_t *x = (obj_t *)t;
+            assert_true(x == &far || x->timer.deadline == now);
+            if (x == &far) assert_int_equal(now, 1000);
+        }
+        /* live: about 32 ended timers and far; stale: at most a horizon's */
+        assert_true(h.stale <= 48 + 2);
+        assert_true(sf_timer_queue_entries(&h) <= 2 * 48 + 8);
+    }
+    assert_false(sf_timer_armed(&far.timer));
     sf_timer_queue_free(&h);
 }
 
@@ -221,6 +261,7 @@ int main(void)
         cmocka_unit_test(test_queue_matches_model),
         cmocka_unit_test(test_equal_deadlines_fire_in_arming_order),
         cmocka_unit_test(test_capture_gap),
+        cmocka_unit_test(test_horizon),
         cmocka_unit_test(test_queue_bounded_under_churn),
         cmocka_unit_test(test_pool_reuse_keeps_stale_entries_stale),
     };

@@ -44,6 +44,9 @@ sf_engine_t *sf_engine_create(const sf_engine_config_t *cfg, const sf_engine_sin
     sf_pool_keep(&e->dialog_pool, offsetof(dialog_t, timer), sizeof(sf_timer_t));
     sf_pool_keep(&e->call_pool, offsetof(call_t, timer), sizeof(sf_timer_t));
     sf_pool_keep(&e->reg_pool, offsetof(reg_t, timer), sizeof(sf_timer_t));
+    /* idle timeouts (hours) wait at most 96*T1 ahead (timer_queue.h):
+     * past 64*T1, so RFC 3261's timers are placed at their deadline */
+    e->timers.horizon = 96 * e->t1_ns;
     if (!sf_hmap_init(&e->txns, 1024) || !sf_hmap_init(&e->dialogs, 256) ||
         !sf_hmap_init(&e->calls, 256) || !sf_hmap_init(&e->regs, 64)) {
         sf_engine_destroy(e);
@@ -415,6 +418,10 @@ void sf_engine_finish(sf_engine_t *e)
     uint32_t n;
     void **v;
     run_timers(e);
+    /* No timer fires from here on: the entries go now, so freeing every
+     * object does not leave them stale to be compacted (a read of every
+     * object's timer). */
+    sf_timer_queue_clear(&e->timers);
     /* Transactions first, while they still know their call: one that was
      * retransmitted until the capture ended is a Timer B/F timeout. */
     if ((v = snapshot(&e->txns, &n))) {

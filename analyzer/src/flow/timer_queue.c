@@ -235,6 +235,16 @@ static void note_stale(sf_timer_queue_t *q)
     if (q->stale > STALE_FLOOR && q->stale > q->entries - q->stale) compact(q);
 }
 
+/* Where an entry for deadline goes (see horizon in timer_queue.h). */
+static int64_t place(const sf_timer_queue_t *q, int64_t deadline)
+{
+    /* unsigned difference: hostile capture times span 2^63 ns */
+    if (q->horizon <= 0 || !q->has_now || deadline <= q->now ||
+        (uint64_t)deadline - (uint64_t)q->now <= (uint64_t)q->horizon)
+        return deadline;
+    return q->now + q->horizon; /* < deadline, so no overflow */
+}
+
 /* Lazy re-arming: most calls move a deadline later (every message of a
  * transaction or call pushes its timeout further out). Such a move only
  * records the new deadline; when the old entry comes due it is re-placed
@@ -252,8 +262,8 @@ bool sf_timer_set(sf_timer_queue_t *q, sf_timer_t *t, int64_t deadline)
     }
     t->armed = true;
     t->deadline = deadline;
-    t->key = deadline;
-    if (insert(q, deadline, t, t->gen)) return true;
+    t->key = place(q, deadline);
+    if (insert(q, t->key, t, t->gen)) return true;
     t->armed = false;
     return false;
 }
@@ -276,11 +286,14 @@ static sf_timer_t *settle(sf_timer_queue_t *q, int64_t key, sf_timer_t *t, uint3
         if (q->stale) q->stale--;
         return NULL;
     }
-    if (t->deadline != key) {
-        /* moved later since it was placed: re-placed, so timers still
-         * fire in deadline order */
-        t->key = t->deadline;
-        if (!insert(q, t->deadline, t, gen)) {
+    int64_t next = t->deadline != key ? place(q, t->deadline) : key;
+    if (next > key) {
+        /* moved later since it was placed, or past the horizon:
+         * re-placed, so timers still fire in deadline order (only
+         * sf_timer_pop_first() takes an entry before the horizon reached
+         * it, and then it fires) */
+        t->key = next;
+        if (!insert(q, next, t, gen)) {
             t->armed = false;
             t->gen++;
         }
@@ -317,6 +330,10 @@ static sf_timer_t *pop(sf_timer_queue_t *q, int64_t now, bool any)
 
 sf_timer_t *sf_timer_pop_due(sf_timer_queue_t *q, int64_t now)
 {
+    if (!q->has_now || now > q->now) {
+        q->now = now;
+        q->has_now = true;
+    }
     return pop(q, now, false);
 }
 

@@ -58,6 +58,15 @@ typedef struct sf_timer_queue {
     uint64_t stale;   /* entries whose timer was cancelled or moved earlier */
     uint64_t taken;   /* entries taken out so far (the heads changed) */
     int64_t due_from; /* no entry has an earlier key */
+    /* Deadlines further than this past the latest "now" (idle timeouts of
+     * hours) are placed at now + horizon and re-placed from there: most
+     * of them move earlier before they are due (the call ends), and the
+     * entry left behind is then dropped within the horizon instead of
+     * waiting hours, stale, for a compaction that reads every object.
+     * 0: off. */
+    int64_t horizon;
+    int64_t now; /* the latest now given to sf_timer_pop_due() */
+    bool has_now;
     uint32_t seq;
 } sf_timer_queue_t;
 
@@ -83,7 +92,10 @@ bool sf_timer_set(sf_timer_queue_t *q, sf_timer_t *t, int64_t deadline);
 void sf_timer_cancel(sf_timer_queue_t *q, sf_timer_t *t);
 /* The armed timer whose deadline is <= now and earliest, disarmed; NULL. */
 sf_timer_t *sf_timer_pop_due(sf_timer_queue_t *q, int64_t now);
-/* The armed timer with the earliest deadline, disarmed; NULL when none. */
+/* The armed timer with the earliest deadline, disarmed; NULL when none
+ * (deadlines past the horizon come after the others, in the order their
+ * entries were placed: this is for evicting under a cap, where "soonest
+ * due" is a heuristic). */
 sf_timer_t *sf_timer_pop_first(sf_timer_queue_t *q);
 /* The timers whose entries come next, for prefetching their objects:
  * those are usually cold (armed 64*T1 of capture time ago) and fire
