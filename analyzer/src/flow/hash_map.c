@@ -4,11 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "page_alloc.h"
+
 bool sf_hmap_init(sf_hmap_t *m, uint32_t cap)
 {
     uint32_t c = 16;
     while (c < cap && c < (1u << 30)) c <<= 1;
-    m->slots = calloc(c, sizeof *m->slots);
+    m->slots = sf_page_alloc((size_t)c * sizeof *m->slots);
     m->mask = c - 1;
     m->count = 0;
     return m->slots != NULL;
@@ -16,7 +18,7 @@ bool sf_hmap_init(sf_hmap_t *m, uint32_t cap)
 
 void sf_hmap_free(sf_hmap_t *m)
 {
-    free(m->slots);
+    if (m->slots) sf_page_free(m->slots, ((size_t)m->mask + 1) * sizeof *m->slots);
     memset(m, 0, sizeof *m);
 }
 
@@ -69,7 +71,7 @@ static bool grow(sf_hmap_t *m)
 {
     uint32_t ncap = (m->mask + 1) * 2;
     if (ncap == 0 || ncap > (1u << 30)) return false;
-    sf_hmap_slot_t *ns = calloc(ncap, sizeof *ns);
+    sf_hmap_slot_t *ns = sf_page_alloc((size_t)ncap * sizeof *ns);
     if (!ns) return false;
     for (uint32_t i = 0; i <= m->mask; i++) {
         sf_hmap_slot_t s = m->slots[i];
@@ -78,7 +80,7 @@ static bool grow(sf_hmap_t *m)
         while (ns[j].hash) j = (j + 1) & (ncap - 1);
         ns[j] = s;
     }
-    free(m->slots);
+    sf_page_free(m->slots, ((size_t)m->mask + 1) * sizeof *m->slots);
     m->slots = ns;
     m->mask = ncap - 1;
     return true;

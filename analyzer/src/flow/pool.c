@@ -4,6 +4,8 @@
 #include <stdalign.h>
 #include <stdlib.h>
 
+#include "page_alloc.h"
+
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
 #define POISON(a, n) ASAN_POISON_MEMORY_REGION(a, n)
@@ -19,6 +21,7 @@ void sf_pool_init(sf_pool_t *p, size_t size, uint32_t per_chunk)
 {
     p->size = ALIGN_UP(size < sizeof(void *) ? sizeof(void *) : size);
     p->per_chunk = per_chunk ? per_chunk : 64;
+    p->next_count = p->per_chunk;
     p->free_list = NULL;
     p->chunks = NULL;
     p->fresh = NULL;
@@ -58,15 +61,27 @@ void *sf_pool_get(sf_pool_t *p)
         return o;
     }
     if (!p->fresh_left) {
+        /* Chunks double until one fills a huge page (page_alloc.h): a small
+         * capture keeps small chunks, a busy one gets its objects on a few
+         * huge pages instead of thousands of small ones. */
         size_t hdr = ALIGN_UP(sizeof(sf_pool_chunk_t));
-        size_t bytes = hdr + p->size * p->per_chunk;
-        sf_pool_chunk_t *c = calloc(1, bytes); /* zeroed: timer generations start at 0 */
+        uint32_t count = p->next_count;
+        size_t bytes = hdr + p->size * count;
+        size_t huge_count = (SF_HUGE_PAGE - hdr) / p->size;
+        if (bytes >= SF_HUGE_PAGE / 2 && huge_count) {
+            count = (uint32_t)huge_count;
+            bytes = SF_HUGE_PAGE;
+        } else if (count <= UINT32_MAX / 2) {
+            p->next_count = count * 2;
+        }
+        sf_pool_chunk_t *c = sf_page_alloc(bytes); /* zeroed: timer generations start at 0 */
         if (!c) return NULL;
         c->next = p->chunks;
+        c->bytes = bytes;
         p->chunks = c;
         p->bytes += bytes;
         p->fresh = (char *)c + hdr;
-        p->fresh_left = p->per_chunk;
+        p->fresh_left = count;
     }
     void *o = p->fresh;
     p->fresh += p->size;
@@ -87,9 +102,9 @@ void sf_pool_release(sf_pool_t *p)
     sf_pool_chunk_t *c = p->chunks;
     size_t hdr = ALIGN_UP(sizeof(sf_pool_chunk_t));
     while (c) {
-        UNPOISON((char *)c + hdr, p->size * p->per_chunk);
+        UNPOISON((char *)c + hdr, c->bytes - hdr);
         sf_pool_chunk_t *n = c->next;
-        free(c);
+        sf_page_free(c, c->bytes);
         c = n;
     }
     size_t off = p->keep_off, len = p->keep_len;

@@ -16,11 +16,13 @@
 
 typedef struct sf_pool_chunk {
     struct sf_pool_chunk *next;
+    size_t bytes; /* of the chunk, header included */
 } sf_pool_chunk_t;
 
 typedef struct sf_pool {
     size_t size;        /* object size, rounded to max_align_t */
-    uint32_t per_chunk; /* objects per chunk */
+    uint32_t per_chunk; /* objects in the first chunk */
+    uint32_t next_count; /* objects in the next chunk: doubling up to a huge page */
     void *free_list;    /* objects handed back, linked through their first bytes */
     sf_pool_chunk_t *chunks;
     char *fresh; /* next never-used object of the newest chunk */
