@@ -115,13 +115,33 @@ static void test_dup_hash_exact(void **s)
     assert_true(sf_dup_hash(a, sizeof b) != sf_dup_hash(b, sizeof b));
 }
 
+/* The key builders' copy: every length, nothing outside either side. */
+static void test_key_copy(void **s)
+{
+    (void)s;
+    char a[MAX_LEN];
+    fill(a, sizeof a);
+    for (size_t len = 0; len <= MAX_LEN; len++) {
+        char *src = exact(a, len);
+        char *dst = malloc(len + 2);
+        assert_non_null(dst);
+        memset(dst, '#', len + 2);
+        sf_key_copy(dst + 1, src, len);
+        assert_int_equal(dst[0], '#');
+        assert_memory_equal(dst + 1, a, len);
+        assert_int_equal(dst[len + 1], '#');
+        free(dst);
+        free(src);
+    }
+    sf_key_copy(NULL, NULL, 0); /* an absent field */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hash_bytes),
-        cmocka_unit_test(test_hash_zero_tail),
-        cmocka_unit_test(test_hash_absorb),
-        cmocka_unit_test(test_dup_hash_exact),
+        cmocka_unit_test(test_hash_bytes),  cmocka_unit_test(test_hash_zero_tail),
+        cmocka_unit_test(test_hash_absorb), cmocka_unit_test(test_dup_hash_exact),
+        cmocka_unit_test(test_key_copy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

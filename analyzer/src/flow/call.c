@@ -62,9 +62,9 @@ const char *sf_problem_name(unsigned bit)
 static size_t ckey(char *k, sf_slice_t cid, sf_slice_t tag)
 {
     uint32_t a = cid.len > 400 ? 400 : cid.len, b = tag.len > 180 ? 180 : tag.len;
-    if (a) memcpy(k, cid.p, a);
+    sf_key_copy(k, cid.p, a);
     k[a] = 0;
-    if (b) memcpy(k + a + 1, tag.p, b);
+    sf_key_copy(k + a + 1, tag.p, b);
     k[a + 1 + b] = 0;
     return a + b + 2;
 }

@@ -30,7 +30,7 @@ static size_t dkey(char *k, sf_slice_t cid, sf_slice_t a, sf_slice_t b)
     sf_slice_t f[3] = {cid, a, b};
     for (int i = 0; i < 3; i++) {
         uint32_t l = f[i].len > DFIELD_MAX ? DFIELD_MAX : f[i].len;
-        if (l) memcpy(k + n, f[i].p, l);
+        sf_key_copy(k + n, f[i].p, l);
         n += l;
         k[n++] = 0;
     }

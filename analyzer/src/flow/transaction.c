@@ -23,7 +23,7 @@ const char *sf_txn_state_name(sf_txn_state_t s)
 static size_t put_field(char *k, size_t n, sf_slice_t s)
 {
     uint32_t len = s.len > FIELD_MAX ? FIELD_MAX : s.len;
-    if (len) memcpy(k + n, s.p, len);
+    sf_key_copy(k + n, s.p, len);
     n += len;
     k[n++] = 0;
     return n;
