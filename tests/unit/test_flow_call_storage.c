@@ -265,13 +265,88 @@ static void test_reuse(void **st)
     free(s);
 }
 
+/* A message of the call with its own frame list and file (a reassembled
+ * message has several frames; merged captures have several files). */
+static void push_frames(seen_t *s, int64_t ms, const char *text, uint32_t file,
+                        const uint64_t *frames, uint32_t n)
+{
+    size_t len = strlen(text);
+    char *buf = malloc(len * 2 + 1);
+    assert_non_null(buf);
+    size_t k = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\n') buf[k++] = '\r';
+        buf[k++] = text[i];
+    }
+    sf_sip_msg_t m;
+    assert_true(sf_sip_parse(s->h.p, buf, (uint32_t)k, &m));
+    sf_msg_meta_t meta;
+    memset(&meta, 0, sizeof meta);
+    meta.file = file;
+    memcpy(meta.frames, frames, n * sizeof *frames);
+    meta.n_frames = n;
+    meta.ts.sec = ms / 1000;
+    meta.ts.nsec = (uint32_t)(ms % 1000) * 1000000u;
+    meta.ts.prec = 6;
+    meta.src = fh_ep(1);
+    meta.dst = fh_ep(2);
+    meta.transport = SF_TRANSPORT_TCP;
+    sf_engine_push(s->h.e, &meta, &m);
+    free(buf);
+}
+
+/* Frames out of order, several per message, repeated, and from two files:
+ * the call's list stays ascending by (file, frame) without duplicates,
+ * inside the object and past it. */
+static void test_frames_order(void **st)
+{
+    (void)st;
+    seen_t *s = malloc(sizeof *s);
+    assert_non_null(s);
+    seen_init(s, false);
+    char text[512];
+    uint32_t want_n = 0;
+    for (uint32_t k = 0; k < 12; k++) {
+        snprintf(text, sizeof text,
+                 "%s sip:bob@b.example SIP/2.0\n"
+                 "Via: SIP/2.0/TCP 10.0.0.1:5060;branch=z9hG4bKord%u\n"
+                 "From: <sip:alice@a.example>;tag=ft1\n"
+                 "To: <sip:bob@b.example>%s\n"
+                 "Call-ID: order@a.example\n"
+                 "CSeq: %u %s\n"
+                 "Content-Length: 0\n\n",
+                 k ? "INFO" : "INVITE", k, k ? ";tag=bt" : "", k + 1, k ? "INFO" : "INVITE");
+        /* file 1 frames 200 - 10k, file 0 frames 50 - k and 20 + k: each
+         * message goes before some of the call's frames, and frame 7 of
+         * file 0 comes again in every message */
+        uint64_t f1[3] = {200 - 10 * k, 201 - 10 * k, 7};
+        push_frames(s, (int64_t)k * 10, text, 1, f1, 2);
+        uint64_t f0[3] = {7, 20 + k, 50 - k};
+        push_frames(s, (int64_t)k * 10 + 1, text, 0, f0, 3);
+        want_n += 4 + (k == 0); /* frame 7 of file 0 once */
+    }
+    fh_finish(&s->h);
+    assert_int_equal(s->calls, 1);
+    assert_int_equal(s->n_frames, want_n);
+    for (uint32_t i = 1; i < s->n_frames; i++) {
+        bool ascending = s->files[i - 1] < s->files[i] ||
+                         (s->files[i - 1] == s->files[i] && s->frames[i - 1] < s->frames[i]);
+        assert_true(ascending);
+    }
+    assert_int_equal(s->files[0], 0);
+    assert_int_equal(s->frames[0], 7);
+    assert_int_equal(s->files[s->n_frames - 1], 1);
+    assert_int_equal(s->frames[s->n_frames - 1], 201);
+    fh_free(&s->h);
+    free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_small_call_inline),
-        cmocka_unit_test(test_big_call_spills),
-        cmocka_unit_test(test_big_call_ladder),
-        cmocka_unit_test(test_reuse),
+        cmocka_unit_test(test_small_call_inline), cmocka_unit_test(test_big_call_spills),
+        cmocka_unit_test(test_big_call_ladder),   cmocka_unit_test(test_reuse),
+        cmocka_unit_test(test_frames_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -227,7 +227,7 @@ static bool grow_frames(sf_engine_t *e, call_t *c)
     return true;
 }
 
-static void add_frames(sf_engine_t *e, call_t *c, const sf_msg_meta_t *meta)
+static void add_frames_slow(sf_engine_t *e, call_t *c, const sf_msg_meta_t *meta)
 {
     sf_call_t *p = &c->pub;
     for (uint32_t i = 0; i < meta->n_frames; i++) {
@@ -256,6 +256,23 @@ static void add_frames(sf_engine_t *e, call_t *c, const sf_msg_meta_t *meta)
     }
 }
 
+/* Every message: most carry one frame that comes after every frame the
+ * call has and fits, and then this is an append. */
+static inline void add_frames(sf_engine_t *e, call_t *c, const sf_msg_meta_t *meta)
+{
+    sf_call_t *p = &c->pub;
+    uint32_t n = p->n_frames, fi = meta->file;
+    if (meta->n_frames == 1 && n < c->cap_frames && n < e->cfg.max_call_frames &&
+        (n == 0 || p->frame_files[n - 1] < fi ||
+         (p->frame_files[n - 1] == fi && p->frames[n - 1] < meta->frames[0]))) {
+        p->frames[n] = meta->frames[0];
+        p->frame_files[n] = fi;
+        p->n_frames = n + 1;
+        return;
+    }
+    add_frames_slow(e, c, meta);
+}
+
 /* sf_endpoint_eq(), inlined: it runs twice per message for every
  * endpoint the call has seen, and a call was the cost of the compare. */
 static inline bool endpoint_eq(const sf_endpoint_t *a, const sf_endpoint_t *b)
@@ -264,11 +281,10 @@ static inline bool endpoint_eq(const sf_endpoint_t *a, const sf_endpoint_t *b)
     return a->family == 4 ? memcmp(a->addr, b->addr, 4) == 0 : memcmp(a->addr, b->addr, 16) == 0;
 }
 
-static uint32_t endpoint_index(call_t *c, const sf_endpoint_t *ep)
+/* A new endpoint of the call (endpoint_index). */
+static uint32_t endpoint_add(call_t *c, const sf_endpoint_t *ep)
 {
     sf_call_t *p = &c->pub;
-    for (uint32_t i = 0; i < p->n_endpoints; i++)
-        if (endpoint_eq(&p->endpoints[i].ep, ep)) return i;
     if (p->n_endpoints == c->cap_endpoints) {
         uint32_t nc = c->cap_endpoints * 2;
         sf_call_endpoint_t *ne;
@@ -285,6 +301,15 @@ static uint32_t endpoint_index(call_t *c, const sf_endpoint_t *ep)
     p->endpoints[p->n_endpoints].ep = *ep;
     p->endpoints[p->n_endpoints].agent = NULL;
     return p->n_endpoints++;
+}
+
+/* Twice per message: the search inline, the rare append out of line. */
+static inline uint32_t endpoint_index(call_t *c, const sf_endpoint_t *ep)
+{
+    sf_call_t *p = &c->pub;
+    for (uint32_t i = 0; i < p->n_endpoints; i++)
+        if (endpoint_eq(&p->endpoints[i].ep, ep)) return i;
+    return endpoint_add(c, ep);
 }
 
 /* Decimal digits of v into b (no terminator); returns the length. */
