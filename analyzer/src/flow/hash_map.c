@@ -51,25 +51,6 @@ uint64_t sf_hash_bytes(uint64_t seed, const void *p, size_t n)
     return sf_hash_fix(sf_mix64(h ^ SF_HASH_K2, (uint64_t)n ^ SF_HASH_K1));
 }
 
-void *sf_hmap_next(const sf_hmap_t *m, uint64_t h, uint32_t *it)
-{
-    if (!m->slots) return NULL;
-    /* *it counts probes already done from the home slot */
-    for (uint32_t i = *it; i <= m->mask; i++) {
-        const sf_hmap_slot_t *s = &m->slots[(uint32_t)(h + i) & m->mask];
-        if (s->hash == 0) {
-            *it = m->mask + 1;
-            return NULL;
-        }
-        if (s->hash == h) {
-            *it = i + 1;
-            return s->obj;
-        }
-    }
-    *it = m->mask + 1;
-    return NULL;
-}
-
 static bool grow(sf_hmap_t *m)
 {
     uint32_t ncap = (m->mask + 1) * 2;
