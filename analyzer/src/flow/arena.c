@@ -46,7 +46,7 @@ void *sf_arena_alloc(sf_arena_t *a, size_t n)
     return take(a, n, alignof(max_align_t));
 }
 
-char *sf_arena_strndup(sf_arena_t *a, const char *s, size_t n)
+char *sf_arena_strndup_slow(sf_arena_t *a, const char *s, size_t n)
 {
     /* strings need no alignment: packed, a call's strings fit in its
      * first block far more often */

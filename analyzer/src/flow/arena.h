@@ -7,6 +7,7 @@
 
 #include <stdalign.h>
 #include <stddef.h>
+#include <string.h>
 
 typedef struct sf_arena_block {
     struct sf_arena_block *next;
@@ -30,8 +31,20 @@ typedef struct sf_arena {
  * block from malloc). */
 void sf_arena_init(sf_arena_t *a, void *mem, size_t len);
 void *sf_arena_alloc(sf_arena_t *a, size_t n);
-/* A copy of n bytes plus a terminator (strings are not aligned). */
-char *sf_arena_strndup(sf_arena_t *a, const char *s, size_t n);
+char *sf_arena_strndup_slow(sf_arena_t *a, const char *s, size_t n);
+
+/* A copy of n bytes plus a terminator (strings are not aligned). Inline
+ * while the newest block has room: about one string per message. */
+static inline char *sf_arena_strndup(sf_arena_t *a, const char *s, size_t n)
+{
+    sf_arena_block_t *b = a->head;
+    if (!b || b->size - b->used <= n) return sf_arena_strndup_slow(a, s, n);
+    char *p = (char *)b + SF_ARENA_HDR + b->used;
+    b->used += n + 1;
+    if (n) memcpy(p, s, n);
+    p[n] = 0;
+    return p;
+}
 /* Frees the malloc'ed blocks; the arena is empty (and zeroed) after. */
 void sf_arena_free(sf_arena_t *a);
 
