@@ -9,7 +9,7 @@
 #include "flow_internal.h"
 #include "sipflow/sdp.h"
 
-static void call_account(sf_engine_t *e, call_t *c);
+static inline void call_account(sf_engine_t *e, call_t *c);
 
 const char *sf_outcome_name(sf_outcome_t o)
 {
@@ -775,7 +775,7 @@ static void decide(sf_engine_t *e, call_t *c, bool capture_ended)
 }
 
 /* What a call holds now, for the engine's allocation count. */
-static uint64_t call_bytes(const call_t *c)
+static inline uint64_t call_bytes(const call_t *c)
 {
     /* the inline arrays are the pool's, counted when the pool grew */
     const sf_call_t *p = &c->pub;
@@ -786,7 +786,7 @@ static uint64_t call_bytes(const call_t *c)
            (uint64_t)c->cap_arrows * sizeof(sf_arrow_t) + eps * sizeof(sf_call_endpoint_t);
 }
 
-static void call_account(sf_engine_t *e, call_t *c)
+static inline void call_account(sf_engine_t *e, call_t *c)
 {
     uint64_t now = call_bytes(c);
     sf_flow_mem(e, (int64_t)now - (int64_t)c->accounted);
