@@ -20,7 +20,7 @@ const char *sf_txn_state_name(sf_txn_state_t s)
  * top Via (sent-by and branch, whatever it holds) + method. */
 #define FIELD_MAX 240
 
-static size_t put_field(char *k, size_t n, sf_slice_t s)
+static inline size_t put_field(char *k, size_t n, sf_slice_t s)
 {
     uint32_t len = s.len > FIELD_MAX ? FIELD_MAX : s.len;
     sf_key_copy(k + n, s.p, len);
