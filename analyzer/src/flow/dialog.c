@@ -17,6 +17,15 @@ const char *sf_dialog_state_name(sf_dialog_state_t s)
 #define DIALOG_HASH_SEED 7
 #define DFIELD_MAX 256
 
+static inline size_t put_field(char *k, size_t n, sf_slice_t s)
+{
+    uint32_t l = s.len > DFIELD_MAX ? DFIELD_MAX : s.len;
+    sf_key_copy(k + n, s.p, l);
+    n += l;
+    k[n++] = 0;
+    return n;
+}
+
 static size_t dkey(char *k, sf_slice_t cid, sf_slice_t a, sf_slice_t b)
 {
     /* order the tags so both directions give the same key */
@@ -26,15 +35,9 @@ static size_t dkey(char *k, sf_slice_t cid, sf_slice_t a, sf_slice_t b)
         a = b;
         b = t;
     }
-    size_t n = 0;
-    sf_slice_t f[3] = {cid, a, b};
-    for (int i = 0; i < 3; i++) {
-        uint32_t l = f[i].len > DFIELD_MAX ? DFIELD_MAX : f[i].len;
-        if (l) memcpy(k + n, f[i].p, l);
-        n += l;
-        k[n++] = 0;
-    }
-    return n;
+    size_t n = put_field(k, 0, cid);
+    n = put_field(k, n, a);
+    return put_field(k, n, b);
 }
 
 void sf_flow_dialog_key(sf_engine_t *e, sf_slice_t cid, sf_slice_t t1, sf_slice_t t2,
