@@ -17,15 +17,6 @@ const char *sf_dialog_state_name(sf_dialog_state_t s)
 #define DIALOG_HASH_SEED 7
 #define DFIELD_MAX 256
 
-static inline size_t put_field(char *k, size_t n, sf_slice_t s)
-{
-    uint32_t l = s.len > DFIELD_MAX ? DFIELD_MAX : s.len;
-    sf_key_copy(k + n, s.p, l);
-    n += l;
-    k[n++] = 0;
-    return n;
-}
-
 static size_t dkey(char *k, sf_slice_t cid, sf_slice_t a, sf_slice_t b)
 {
     /* order the tags so both directions give the same key */
@@ -35,9 +26,9 @@ static size_t dkey(char *k, sf_slice_t cid, sf_slice_t a, sf_slice_t b)
         a = b;
         b = t;
     }
-    size_t n = put_field(k, 0, cid);
-    n = put_field(k, n, a);
-    return put_field(k, n, b);
+    size_t n = sf_key_put(k, 0, cid, DFIELD_MAX);
+    n = sf_key_put(k, n, a, DFIELD_MAX);
+    return sf_key_put(k, n, b, DFIELD_MAX);
 }
 
 void sf_flow_dialog_key(sf_engine_t *e, sf_slice_t cid, sf_slice_t t1, sf_slice_t t2,

@@ -156,11 +156,6 @@ static void fire(sf_engine_t *e, sf_timer_t *t)
     }
 }
 
-static void prefetch_range(const void *p, size_t n)
-{
-    for (size_t off = 0; off < n; off += 64) __builtin_prefetch((const char *)p + off);
-}
-
 /* The objects whose timers come next are cold (armed 64*T1 of capture
  * time ago) and fire within the next messages; ending one touches the
  * object and its table slot. A two-step pipeline: the timer's line of the
@@ -179,19 +174,20 @@ static void prefetch_timers(sf_engine_t *e)
         switch (t->kind) {
         case TIMER_TXN: {
             const txn_t *x = (const txn_t *)t;
-            prefetch_range(x, sizeof *x);
+            sf_flow_prefetch_range(x, sizeof *x);
             sf_flow_prefetch_slot(&e->txns, x->hash);
             break;
         }
         case TIMER_DIALOG: {
             const dialog_t *d = (const dialog_t *)t;
-            prefetch_range(d, sizeof *d);
+            sf_flow_prefetch_range(d, sizeof *d);
             sf_flow_prefetch_slot(&e->dialogs, d->hash);
             break;
         }
         case TIMER_CALL: {
             const call_t *c = (const call_t *)((const char *)t - offsetof(call_t, timer));
-            prefetch_range(c, sizeof *c);
+            /* ending it reads what comes before its inline storage */
+            sf_flow_prefetch_range(c, offsetof(call_t, frames_inline));
             sf_flow_prefetch_slot(&e->calls, c->hash);
             break;
         }

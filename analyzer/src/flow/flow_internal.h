@@ -243,6 +243,18 @@ static inline void sf_flow_key_free(char *buf, char *key)
     if (key != buf) free(key);
 }
 
+/* A key field: at most max bytes of s at k + n, then a NUL separator;
+ * returns the new length. Hostile field lengths are cut (only hostile
+ * input can collide then). */
+static inline size_t sf_key_put(char *k, size_t n, sf_slice_t s, uint32_t max)
+{
+    uint32_t l = s.len > max ? max : s.len;
+    sf_key_copy(k + n, s.p, l);
+    n += l;
+    k[n++] = 0;
+    return n;
+}
+
 /* Key buffer sizes (hostile field lengths are cut to fit) */
 #define FLOW_TXN_KEY_MAX 1024
 #define FLOW_DIALOG_KEY_MAX 800
@@ -267,6 +279,12 @@ typedef struct flow_keys {
     char call_buf[FLOW_CALL_KEY_MAX];
 } flow_keys_t;
 
+/* Every cache line of n bytes at p. */
+static inline void sf_flow_prefetch_range(const void *p, size_t n)
+{
+    for (size_t off = 0; off < n; off += 64) __builtin_prefetch((const char *)p + off);
+}
+
 static inline void sf_flow_prefetch_slot(const sf_hmap_t *m, uint64_t h)
 {
     if (m->slots) __builtin_prefetch(&m->slots[(uint32_t)h & m->mask]);
@@ -279,8 +297,7 @@ static inline void sf_flow_prefetch_obj(const sf_hmap_t *m, uint64_t h, size_t s
     if (!m->slots) return;
     const sf_hmap_slot_t *sl = &m->slots[(uint32_t)h & m->mask];
     if (sl->hash != h) return;
-    const char *o = sl->obj;
-    for (size_t off = 0; off < size; off += 64) __builtin_prefetch(o + off);
+    sf_flow_prefetch_range(sl->obj, size);
 }
 
 /* transaction.c */

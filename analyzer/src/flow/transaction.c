@@ -20,15 +20,6 @@ const char *sf_txn_state_name(sf_txn_state_t s)
  * top Via (sent-by and branch, whatever it holds) + method. */
 #define FIELD_MAX 240
 
-static inline size_t put_field(char *k, size_t n, sf_slice_t s)
-{
-    uint32_t len = s.len > FIELD_MAX ? FIELD_MAX : s.len;
-    sf_key_copy(k + n, s.p, len);
-    n += len;
-    k[n++] = 0;
-    return n;
-}
-
 /* ASCII A-Z of eight bytes to a-z at once (SWAR): for each byte below
  * 0x80, adding 0x3f sets its top bit from 'A' up and adding 0x25 from
  * past 'Z' up; no byte carries into the next. */
@@ -82,14 +73,14 @@ static size_t build_key(char *k, const sf_sip_msg_t *m, sf_slice_t method)
     const sf_sip_via_t *v = &m->via;
     if (v->rfc3261_branch) {
         k[n++] = 'B';
-        n = put_field(k, n, v->branch);
+        n = sf_key_put(k, n, v->branch, FIELD_MAX);
     } else {
         k[n++] = 'C';
-        n = put_field(k, n, m->call_id);
+        n = sf_key_put(k, n, m->call_id, FIELD_MAX);
         memcpy(k + n, &m->cseq, sizeof m->cseq);
         n += sizeof m->cseq;
-        n = put_field(k, n, m->from_tag);
-        n = put_field(k, n, v->branch);
+        n = sf_key_put(k, n, m->from_tag, FIELD_MAX);
+        n = sf_key_put(k, n, v->branch, FIELD_MAX);
     }
     /* sent-by: the host is case-insensitive (RFC 3261 19.1.4), fold it */
     uint32_t hl = v->host.len > FIELD_MAX ? FIELD_MAX : v->host.len;
@@ -98,7 +89,7 @@ static size_t build_key(char *k, const sf_sip_msg_t *m, sf_slice_t method)
     k[n++] = 0;
     memcpy(k + n, &v->port, sizeof v->port);
     n += sizeof v->port;
-    n = put_field(k, n, method);
+    n = sf_key_put(k, n, method, FIELD_MAX);
     return n;
 }
 
