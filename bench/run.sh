@@ -191,6 +191,17 @@ fi
 PAIR_NOTE=$(echo "$PAIRS" | tr ' ' '\n' | grep . | sort -n | awk '{v[NR] = $1} END {
     if (NR) { printf "- path / bare loop in %d back-to-back pairs: median %.1f%% (each pair: ", NR, v[int((NR + 1) / 2)]
               for (i = 1; i <= NR; i++) printf "%s%s%%", (i > 1 ? ", " : ""), v[i]; print ", sorted)" } }')
+# Peak RSS of the engine as the capture grows at its steady call rate
+# (issue 3: flat): the first eighth, quarter and half of the file, and all.
+RSS_NOTE=''
+if [ -x "$BENCH_BIN" ]; then
+    for div in 8 4 2 1; do
+        n=$((PACKETS / div))
+        r=$("$BENCH_BIN" engine "$BIG" "$n" | awk -F'|' '{gsub(/ /, "", $6); print $6}') || r=''
+        [ -n "$r" ] && RSS_NOTE="$RSS_NOTE${RSS_NOTE:+, }$r MB after $n packets"
+    done
+    log "  engine peak RSS by capture length: $RSS_NOTE"
+fi
 if [ "$DO_TSHARK" = 1 ] && [ -f "$WORK/slice.pcap" ]; then
     t0=$(now_ns)
     timeout "$TS_TIMEOUT" tshark -r "$WORK/slice.pcap" -q -z sip,stat >/dev/null 2>&1 || true
@@ -247,8 +258,9 @@ CPU=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
     echo
     [ -z "$LAYER_RATIOS" ] || echo "$LAYER_RATIOS"
     [ -z "$PAIR_NOTE" ] || echo "$PAIR_NOTE"
+    [ -z "$RSS_NOTE" ] || echo "- engine peak RSS as the capture grows (the first eighth, quarter, half, all): $RSS_NOTE"
     echo
-    echo "- path = capture -> link -> IP/defrag -> UDP/TCP -> framing -> parsed SIP message (issue target: >= 50% of the bare loop's packet rate, RSS <= 64 MB)"
+    echo "- path = capture -> link -> IP/defrag -> UDP/TCP -> framing -> parsed SIP message (issue target: >= 50% of the bare loop's packet rate, RSS <= 64 MB); sipflow reads classic pcap with its own reader (records in place from large reads), the bare loop with libpcap"
     echo "- engine = path + transactions, dialogs, calls, registrations and the statistics sink, what \`sipflow stats\` runs (target: >= 1 M messages/s, RSS <= 64 MB)"
     [ -z "$ZS_NOTE" ] || echo "- $ZS_NOTE"
     echo

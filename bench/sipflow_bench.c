@@ -4,8 +4,11 @@
  *   sipflow_bench path FILE    capture -> link -> IP -> UDP/TCP -> parsed SIP
  *   sipflow_bench engine FILE  the same, plus the flow engine with a
  *                              statistics sink (what `sipflow stats` runs)
+ * An optional last argument N stops after the first N packets (peak RSS
+ * as the capture grows: bench/run.sh).
  * Prints one Markdown table row: layer, seconds, messages/s, MB/s, peak RSS. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -55,10 +58,11 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3 || (strcmp(argv[1], "path") != 0 && strcmp(argv[1], "engine") != 0)) {
-        fprintf(stderr, "usage: sipflow_bench path|engine FILE\n");
+    if (argc < 3 || argc > 4 || (strcmp(argv[1], "path") != 0 && strcmp(argv[1], "engine") != 0)) {
+        fprintf(stderr, "usage: sipflow_bench path|engine FILE [PACKETS]\n");
         return 2;
     }
+    uint64_t max_packets = argc == 4 ? strtoull(argv[3], NULL, 10) : UINT64_MAX;
     bool engine = strcmp(argv[1], "engine") == 0;
     const char *path = argv[2];
     struct stat st;
@@ -89,7 +93,7 @@ int main(int argc, char **argv)
     double t0 = now();
     sf_packet_t pkt;
     uint64_t packets = 0;
-    while (sf_capture_next(cap, &pkt) == 1) {
+    while (packets < max_packets && sf_capture_next(cap, &pkt) == 1) {
         sf_packet_path_push(pp, &pkt);
         packets++;
     }
