@@ -61,6 +61,21 @@ uint8_t *sf_test_read_file(const char *path, size_t *len)
     return buf;
 }
 
+int sf_test_tmpdir(char *buf, size_t n, const char *name)
+{
+    if (snprintf(buf, n, "/tmp/%s-XXXXXX", name) >= (int)n) return -1;
+    return mkdtemp(buf) ? 0 : -1;
+}
+
+int sf_test_rmtree(const char *dir)
+{
+    /* dir comes from sf_test_tmpdir(): no quote in it */
+    if (strchr(dir, '\'') || strncmp(dir, "/tmp/", 5) != 0) return -1;
+    char cmd[512];
+    if (snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir) >= (int)sizeof cmd) return -1;
+    return system(cmd) == 0 ? 0 : -1;
+}
+
 sf_ts_t sf_test_ts(int64_t sec, uint32_t usec)
 {
     return (sf_ts_t){.sec = sec, .nsec = usec * 1000u, .prec = 6};

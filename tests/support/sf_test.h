@@ -24,6 +24,11 @@ char *sf_test_shared_path(const char *rel);
 _Noreturn void sf_test_skip(const char *why);
 /* Reads a whole file; returns malloc'ed bytes and *len, NULL on error. */
 uint8_t *sf_test_read_file(const char *path, size_t *len);
+/* A fresh directory /tmp/<name>-XXXXXX, written to buf (n bytes);
+ * returns 0, -1 on failure. */
+int sf_test_tmpdir(char *buf, size_t n, const char *name);
+/* Removes dir (one sf_test_tmpdir() made) and everything in it; 0, -1. */
+int sf_test_rmtree(const char *dir);
 /* Makes a timestamp from seconds and microseconds. */
 sf_ts_t sf_test_ts(int64_t sec, uint32_t usec);
 

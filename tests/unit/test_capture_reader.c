@@ -895,16 +895,13 @@ static void test_shared_udp_basic_call(void **state)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/sf-capture-test-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return sf_test_tmpdir(tmpdir, sizeof tmpdir, "sf-capture-test");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return sf_test_rmtree(tmpdir);
 }
 
 int main(void)

@@ -163,16 +163,13 @@ static const char *tmp_path(const char *name)
 static int setup(void **state)
 {
     (void)state;
-    snprintf(tmpdir, sizeof tmpdir, "/tmp/sf-readers-XXXXXX");
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return sf_test_tmpdir(tmpdir, sizeof tmpdir, "sf-readers");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return sf_test_rmtree(tmpdir);
 }
 
 /* Three records of 60..90 bytes, in the given header format. */

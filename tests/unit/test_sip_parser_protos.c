@@ -17,7 +17,7 @@
 #include "sipflow/sip_headers.h"
 #include "sipflow/sip_msg.h"
 
-static char tmpdir[] = "/tmp/sf-protos-XXXXXX";
+static char tmpdir[64];
 static bool unpacked;
 
 static int setup(void **state)
@@ -28,7 +28,7 @@ static int setup(void **state)
         free(tgz);
         sf_test_skip("PROTOS c07-sip tarball missing");
     }
-    if (!mkdtemp(tmpdir)) {
+    if (sf_test_tmpdir(tmpdir, sizeof tmpdir, "sf-protos") != 0) {
         free(tgz);
         return -1;
     }
@@ -43,13 +43,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    if (unpacked) {
-        char cmd[256];
-        /* tmpdir is our own mkdtemp() directory */
-        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-        if (system(cmd) != 0) return -1;
-    }
-    return 0;
+    return unpacked ? sf_test_rmtree(tmpdir) : 0;
 }
 
 /* Runs every accessor over the message; returns a number that depends on
