@@ -60,8 +60,9 @@ static uint64_t compare_readers(const char *path)
     for (;;) {
         sf_packet_t a, b;
         int ra = sf_capture_next(own.cap, &a), rb = sf_capture_next(lib.cap, &b);
-        if (ra != rb) fail_msg("%s: record %llu: own reader %d, libpcap %d", path,
-                               (unsigned long long)n + 1, ra, rb);
+        if (ra != rb)
+            fail_msg("%s: record %llu: own reader %d, libpcap %d", path, (unsigned long long)n + 1,
+                     ra, rb);
         if (ra != 1) break;
         n++;
         if (a.frame != b.frame || a.file != b.file || a.ts.sec != b.ts.sec ||

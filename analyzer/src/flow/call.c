@@ -97,22 +97,15 @@ call_t *sf_flow_call_find(sf_engine_t *e, sf_slice_t cid, sf_slice_t tag)
     return lookup(e, k, n, sf_hash_bytes(CALL_HASH_SEED, k, n));
 }
 
-/* sf_flow_obj_get(), but zeroing only the object before its inline
- * storage: the storage is written before it is read (n_frames,
- * n_endpoints, the arena's block header), and zeroing it too doubled the
- * bytes cleared per call (and past 2 KiB glibc's memset turns to rep
- * stosb, one instruction per byte under callgrind). */
+/* Zeroed only before its inline storage: the storage is written before
+ * it is read (n_frames, n_endpoints, the arena's block header), and
+ * zeroing it too doubled the bytes cleared per call (and past 2 KiB
+ * glibc's memset turns to rep stosb, one instruction per byte under
+ * callgrind). */
 static call_t *call_get(sf_engine_t *e)
 {
-    sf_pool_t *p = &e->call_pool;
-    uint64_t before = p->bytes;
-    call_t *c = sf_pool_get(p);
-    if (!c) return NULL;
-    sf_flow_mem(e, (int64_t)(p->bytes - before));
-    sf_timer_t tm = c->timer; /* its generation survives reuse (timer_heap.h) */
-    memset(c, 0, offsetof(call_t, frames_inline));
-    c->timer = tm;
-    return c;
+    return sf_flow_obj_get_part(e, &e->call_pool, offsetof(call_t, timer),
+                                offsetof(call_t, frames_inline));
 }
 
 call_t *sf_flow_call_create(sf_engine_t *e, const sf_msg_meta_t *meta, const sf_sip_msg_t *m,

@@ -215,9 +215,11 @@ static inline void sf_flow_mem(sf_engine_t *e, int64_t delta)
     if (e->stats.bytes_in_use > e->stats.bytes_peak) e->stats.bytes_peak = e->stats.bytes_in_use;
 }
 
-/* An object from one of the engine's pools, zeroed but for its timer
- * generation (timer_queue.h); the pool's growth is counted. */
-static inline void *sf_flow_obj_get(sf_engine_t *e, sf_pool_t *p, size_t timer_offset)
+/* An object from one of the engine's pools, its first clear bytes zeroed
+ * but for its timer generation (timer_queue.h; the timer lies in those
+ * bytes); the pool's growth is counted. */
+static inline void *sf_flow_obj_get_part(sf_engine_t *e, sf_pool_t *p, size_t timer_offset,
+                                         size_t clear)
 {
     uint64_t before = p->bytes;
     char *o = sf_pool_get(p);
@@ -225,9 +227,15 @@ static inline void *sf_flow_obj_get(sf_engine_t *e, sf_pool_t *p, size_t timer_o
     sf_flow_mem(e, (int64_t)(p->bytes - before));
     sf_timer_t tm;
     memcpy(&tm, o + timer_offset, sizeof tm);
-    memset(o, 0, p->size);
+    memset(o, 0, clear);
     memcpy(o + timer_offset, &tm, sizeof tm);
     return o;
+}
+
+/* The same, wholly zeroed. */
+static inline void *sf_flow_obj_get(sf_engine_t *e, sf_pool_t *p, size_t timer_offset)
+{
+    return sf_flow_obj_get_part(e, p, timer_offset, p->size);
 }
 
 /* A key in the object's own buffer when it fits, else allocated. */
