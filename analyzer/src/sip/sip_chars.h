@@ -203,23 +203,33 @@ static inline unsigned sf_pstop_mask16(const char *p)
 }
 #endif
 
+#if defined(__SSE2__)
+/* The first index >= i in s[0..len) whose bit mask16() sets (a bit per
+ * byte of 16 bytes read at its argument), len when none; len >= 16 and
+ * i < len. 16 bytes per step; the last step reads the 16 bytes that end
+ * at s + len, never outside s[0..len). Inline, so each caller gets its
+ * own mask inlined. */
+static inline uint32_t sf_find16(const char *s, uint32_t i, uint32_t len,
+                                 unsigned (*mask16)(const char *))
+{
+    while (len - i >= 16) {
+        unsigned m = mask16(s + i);
+        if (m) return i + (uint32_t)__builtin_ctz(m);
+        i += 16;
+    }
+    if (i == len) return len;
+    unsigned m = mask16(s + len - 16) >> (16 - (len - i));
+    return m ? i + (uint32_t)__builtin_ctz(m) : len;
+}
+#endif
+
 /* sf_span_not(s, i, len, SF_CC_PSTOP): where an unquoted parameter value
- * (tags, branches: 10-30 bytes) that starts at s[i] ends. With SSE2 and
- * len >= 16, 16 bytes per step; the last step reads the 16 bytes that end
- * at s + len, never outside s[0..len). */
+ * (tags, branches: 10-30 bytes) that starts at s[i] ends, 16 bytes per
+ * step with SSE2 when len >= 16. */
 static inline uint32_t sf_pstop_find(const char *s, uint32_t i, uint32_t len)
 {
 #if defined(__SSE2__)
-    if (len >= 16 && i < len) {
-        while (len - i >= 16) {
-            unsigned m = sf_pstop_mask16(s + i);
-            if (m) return i + (uint32_t)__builtin_ctz(m);
-            i += 16;
-        }
-        if (i == len) return len;
-        unsigned m = sf_pstop_mask16(s + len - 16) >> (16 - (len - i));
-        return m ? i + (uint32_t)__builtin_ctz(m) : len;
-    }
+    if (len >= 16 && i < len) return sf_find16(s, i, len, sf_pstop_mask16);
 #endif
     return sf_span_not(s, i, len, SF_CC_PSTOP);
 }

@@ -83,22 +83,11 @@ static inline unsigned nonhost_mask16(const char *p)
 #endif
 
 /* sf_span(s, i, len, SF_CC_HOST): the sent-by host (an IPv4 address or a
- * host name, 10-30 bytes). With SSE2 and len >= 16, 16 bytes per step;
- * the last step reads the 16 bytes that end at s + len, never outside
- * s[0..len). */
+ * host name, 10-30 bytes), 16 bytes per step with SSE2 when len >= 16. */
 static inline uint32_t host_span(const char *s, uint32_t i, uint32_t len)
 {
 #if defined(__SSE2__)
-    if (len >= 16 && i < len) {
-        while (len - i >= 16) {
-            unsigned m = nonhost_mask16(s + i);
-            if (m) return i + (uint32_t)__builtin_ctz(m);
-            i += 16;
-        }
-        if (i == len) return len;
-        unsigned m = nonhost_mask16(s + len - 16) >> (16 - (len - i));
-        return m ? i + (uint32_t)__builtin_ctz(m) : len;
-    }
+    if (len >= 16 && i < len) return sf_find16(s, i, len, nonhost_mask16);
 #endif
     return sf_span(s, i, len, SF_CC_HOST);
 }
